@@ -1,0 +1,21 @@
+/* Command-line helpers shared by the subcommands: option values given as
+ * "--opt VALUE" or "--opt=VALUE", and the options every table-reading command
+ * takes (--encoding, --delimiter, limits, --no-realign). */
+#ifndef JX_CLI_H
+#define JX_CLI_H
+
+#include "table.h"
+
+/* If argv[*i] is `name` ("--format") or "name=…", sets *value, advances *i past
+ * what it used and returns 1; returns 0 if argv[*i] is another option; prints
+ * an error and returns -1 if the value is missing. */
+int jx_cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+/* Consumes one reader option at argv[*i] into o: 1 used, 0 not a reader option,
+ * -1 bad value (message printed). */
+int jx_cli_reader_opt(int argc, char **argv, int *i, jx_table_opts *o);
+/* The reader options' help lines. */
+extern const char jx_cli_reader_help[];
+/* Prints "jixiao CMD: MESSAGE" to stderr and returns 2. */
+int jx_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,128 @@
+/* Streaming JSON writer (see jsonw.h). */
+#include "jsonw.h"
+
+#include <string.h>
+
+void jx_jsonw_init(jx_jsonw *w, FILE *f, int pretty)
+{
+    memset(w, 0, sizeof *w);
+    w->f = f;
+    w->pretty = pretty;
+    w->first[0] = 1;
+}
+
+static void indent(jx_jsonw *w)
+{
+    if (!w->pretty) return;
+    fputc('\n', w->f);
+    for (int i = 0; i < w->depth; i++) fputs("  ", w->f);
+}
+
+/* Before a value or key at the current level: a comma unless first. A value
+ * right after a key needs neither. */
+static void sep(jx_jsonw *w)
+{
+    if (w->after_key) {
+        w->after_key = 0;
+        return;
+    }
+    if (w->depth > 0) {
+        if (!w->first[w->depth]) fputc(',', w->f);
+        indent(w);
+    }
+    w->first[w->depth] = 0;
+}
+
+static void open(jx_jsonw *w, int c)
+{
+    sep(w);
+    fputc(c, w->f);
+    if (w->depth < 63) w->depth++;
+    w->first[w->depth] = 1;
+}
+
+static void close_(jx_jsonw *w, int c)
+{
+    int empty = w->first[w->depth];
+    if (w->depth > 0) w->depth--;
+    if (!empty) indent(w);
+    fputc(c, w->f);
+}
+
+void jx_jsonw_obj(jx_jsonw *w) { open(w, '{'); }
+void jx_jsonw_arr(jx_jsonw *w) { open(w, '['); }
+void jx_jsonw_end_obj(jx_jsonw *w) { close_(w, '}'); }
+void jx_jsonw_end_arr(jx_jsonw *w) { close_(w, ']'); }
+
+void jx_json_escape(FILE *f, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        fwrite(s + run, 1, i - run, f);
+        run = i + 1;
+        switch (c) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\r': fputs("\\r", f); break;
+        default:
+            fputs("\\u00", f);
+            fputc(hex[c >> 4], f);
+            fputc(hex[c & 15], f);
+        }
+    }
+    fwrite(s + run, 1, n - run, f);
+}
+
+void jx_jsonw_key(jx_jsonw *w, const char *key)
+{
+    sep(w);
+    fputc('"', w->f);
+    jx_json_escape(w->f, key, strlen(key));
+    fputs(w->pretty ? "\": " : "\":", w->f);
+    w->after_key = 1;
+}
+
+void jx_jsonw_str(jx_jsonw *w, const char *s, size_t n)
+{
+    sep(w);
+    fputc('"', w->f);
+    jx_json_escape(w->f, s, n);
+    fputc('"', w->f);
+}
+
+void jx_jsonw_cstr(jx_jsonw *w, const char *s)
+{
+    if (!s) jx_jsonw_null(w);
+    else jx_jsonw_str(w, s, strlen(s));
+}
+
+void jx_jsonw_int(jx_jsonw *w, long long v)
+{
+    sep(w);
+    fprintf(w->f, "%lld", v);
+}
+
+void jx_jsonw_dec(jx_jsonw *w, jx_dec d)
+{
+    char buf[JX_DEC_BUFSZ];
+    int n = jx_dec_format(d, buf);
+    sep(w);
+    fwrite(buf, 1, (size_t)n, w->f);
+}
+
+void jx_jsonw_bool(jx_jsonw *w, int b)
+{
+    sep(w);
+    fputs(b ? "true" : "false", w->f);
+}
+
+void jx_jsonw_null(jx_jsonw *w)
+{
+    sep(w);
+    fputs("null", w->f);
+}

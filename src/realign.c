@@ -1,0 +1,420 @@
+/* Ragged-row repair. A row whose export lost cells in the middle has its later
+ * cells shifted left and empty cells at the end. The observed cells are put
+ * back into the layout's columns in order, allowing gaps, by the placement that
+ * best fits what each cell looks like; a forward-backward pass then tells, per
+ * cell and per empty column, whether any other placement comes close (a guess). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+/* Points are scaled so a tie-break bonus (one unit per cell left in place) can
+ * never outweigh a real feature point. */
+#define UNIT 64
+#define SHIFT_MARGIN 3 /* a repair must beat the row as read by this many points */
+#define CERT_MARGIN 3  /* placements within this many points of the best are alternatives */
+#define NEG_INF (-1000000000)
+#define JX_REALIGN_MAX_COLS 256
+#define BROKEN_PAIR 1 /* see gap_cost */
+
+enum kind { K_OTHER, K_SEQ, K_TEXT, K_AMOUNT, K_RATE, K_GOAL, K_IND_T, K_IND_R, K_PROB, K_RECT, K_WEIGHT };
+
+struct feat {
+    unsigned empty : 1, number : 1, percent : 1, none : 1, na : 1, sat : 1, day_date : 1, period : 1,
+        op : 1, target_w : 1, result_w : 1, problem_w : 1, rect_w : 1, timely_w : 1, integer : 1, eco : 1, econ : 1, short_pct : 1;
+};
+
+struct jx_realigner {
+    const jx_doc *doc;
+    enum kind *kind;
+    uint8_t *l2;
+    int *partner;  /* the other column of the same indicator pair, -1 if none */
+    uint8_t *is_t; /* column is an indicator target */
+    int m;
+    int cap_k;
+    struct feat *feat;
+    uint8_t *sim; /* sim[i]: how much cells i-1 and i read as one target/result pair */
+    int *F, *B, *from, *fit, *place;
+    jx_move *moves;
+    jx_gap *gaps;
+};
+
+static int contains(const jx_cell *c, const char *w)
+{
+    return memmem(c->s, c->len, w, strlen(w)) != NULL;
+}
+
+static int contains_any(const jx_cell *c, const char *const *ws)
+{
+    for (; *ws; ws++)
+        if (contains(c, *ws)) return 1;
+    return 0;
+}
+
+/* "9月3日", "10月21日": a day-precise date reads as a report of what happened. */
+static int has_day_date(const jx_cell *c)
+{
+    const unsigned char *s = (const unsigned char *)c->s;
+    size_t n = c->len;
+    for (size_t i = 0; i + 3 <= n; i++) {
+        if (memcmp(s + i, "月", 3) != 0 || i == 0 || s[i - 1] < '0' || s[i - 1] > '9') continue;
+        size_t j = i + 3, d = 0;
+        while (j < n && s[j] >= '0' && s[j] <= '9') j++, d++;
+        if (d >= 1 && d <= 2 && j + 3 <= n && (memcmp(s + j, "日", 3) == 0 || memcmp(s + j, "号", 3) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+static struct feat features(const jx_cell *c)
+{
+    static const char *const none_w[] = {"无", "无。", "没有", "暂无", "无问题", NULL};
+    static const char *const sat_w[] = {"满意", "投诉", NULL};
+    static const char *const period_w[] = {"上旬", "中旬", "下旬", "月底前", "月前", "季度", "年底前", "之前", NULL};
+    static const char *const op_w[] = {"≥", "≤", "＞", "＜", ">=", "<=", "以上", "不低于", "不少于", "不超过",
+                                       "不高于", NULL};
+    static const char *const target_w[] = {"计划", "确保", "力争", "预计", "目标", NULL};
+    /* A cell that opens with a verb of intent states a target. */
+    static const char *const target_lead[] = {"提升", "提高", "推动", "推进", "加强", "确保", "力争", "促进", "保障",
+                                              "增强", "完善", "按时完成", "按照", "做好", NULL};
+    static const char *const result_w[] = {"完成", "已", "了", "召开", "形成", "实现", "累计", "零投诉", "达到",
+                                           "得到", "得以", "较好", "取得", "有所", "显著", "圆满", NULL};
+    static const char *const problem_w[] = {"因", "原因", "影响", "未", "不便", "无法", "存在", "困难", "不足",
+                                            "滞后", NULL};
+    static const char *const rect_w[] = {"督促", "整改", "上缴", "提前", "规划", "改进", "下一步", "今后", "将",
+                                         "建议", NULL};
+    static const char *const timely_w[] = {"按时", "及时", "按期", "月", "前", NULL};
+    static const char *const eco_w[] = {"生态", "环境", "绿色", "节能", "污染", "排放", "减排", "低碳", "碳",
+                                        "水质", "空气", "植被", "绿化", "垃圾", "能耗", "资源", NULL};
+    static const char *const econ_w[] = {"经济", "企业", "产业", "生产", "经营", "收入", "营商", "税", "投资",
+                                         "融资", NULL};
+    struct feat f = {0};
+    /* Whitespace-only cells count as empty. */
+    size_t i = 0;
+    while (i < c->len && (c->s[i] == ' ' || c->s[i] == '\t' || c->s[i] == '\r' || c->s[i] == '\n')) i++;
+    if (i == c->len) {
+        f.empty = 1;
+        return f;
+    }
+    jx_dec d;
+    jx_rate_form form;
+    if (jx_dec_parse(c->s, c->len, &d) == 1) {
+        f.number = 1;
+        f.integer = d.scale == 0;
+    } else if (jx_rate_parse(c->s, c->len, &d, &form) == 1 && (form == JX_RATE_PERCENT || form == JX_RATE_FW_PERCENT)) {
+        f.percent = 1;
+    }
+    for (const char *const *w = none_w; *w; w++)
+        if (c->len == strlen(*w) && memcmp(c->s, *w, c->len) == 0) f.none = 1;
+    f.na = contains(c, "不适用") || contains(c, "不涉及");
+    f.sat = contains_any(c, sat_w);
+    f.day_date = has_day_date(c);
+    f.period = contains_any(c, period_w);
+    f.op = contains_any(c, op_w);
+    f.target_w = contains_any(c, target_w);
+    for (const char *const *w = target_lead; *w && !f.target_w; w++)
+        if (c->len >= strlen(*w) && memcmp(c->s, *w, strlen(*w)) == 0) f.target_w = 1;
+    f.result_w = contains_any(c, result_w);
+    f.problem_w = contains_any(c, problem_w);
+    f.rect_w = contains_any(c, rect_w);
+    f.timely_w = contains_any(c, timely_w);
+    f.eco = contains_any(c, eco_w);
+    f.short_pct = c->len <= 24 && (contains(c, "%") || contains(c, "％"));
+    f.econ = contains_any(c, econ_w);
+    return f;
+}
+
+static enum kind kind_of(const jx_column *col)
+{
+    switch (col->field) {
+    case JX_F_SEQ: return K_SEQ;
+    case JX_F_DEPT: case JX_F_NAME: return K_TEXT;
+    case JX_F_RATE: return K_RATE;
+    case JX_F_GOAL_TARGET: case JX_F_GOAL_RESULT: return K_GOAL;
+    case JX_F_IND_TARGET: return K_IND_T;
+    case JX_F_IND_RESULT: return K_IND_R;
+    case JX_F_IND_WEIGHT: case JX_F_IND_SCORE: return K_WEIGHT;
+    case JX_F_PROBLEMS: return K_PROB;
+    case JX_F_RECTIFICATION: return K_RECT;
+    case JX_F_UNKNOWN: case JX_F_COUNT: return K_OTHER;
+    default: return K_AMOUNT;
+    }
+}
+
+/* How well a cell fits a column, in points: positive = looks like it belongs. */
+static int fit(const struct feat *f, enum kind k, int l2)
+{
+    if (f->empty) return 0;
+    int s = 0;
+    switch (k) {
+    case K_SEQ: return f->number && f->integer ? 4 : -4;
+    case K_TEXT: return f->number || f->percent ? -3 : 1;
+    case K_AMOUNT: return f->number ? 6 : f->percent ? -4 : -6;
+    case K_WEIGHT: return f->number ? 4 : -4;
+    case K_RATE: return f->percent ? 6 : f->number ? 2 : -6;
+    case K_GOAL: return f->number || f->percent ? -4 : f->none ? -2 : 1;
+    case K_PROB:
+    case K_RECT:
+        if (f->none) return 5;
+        if (f->number || f->percent) return -3;
+        if (f->sat) return -3;
+        if (k == K_PROB && f->problem_w) s += 4;
+        if (k == K_RECT && f->rect_w) s += 4;
+        return s;
+    case K_IND_T:
+    case K_IND_R: {
+        int result = k == K_IND_R;
+        if (f->number) return -1;
+        if (f->none) return -3;
+        if (f->na) return 2;
+        /* A satisfaction cell names 满意/投诉 or is a bare figure such as "≥90%". */
+        if (l2 == JX_L2_SATISFACTION) s += f->sat ? 5 : f->short_pct ? 1 : -4;
+        else if (f->sat) s -= 3;
+        if (f->percent) s += result ? (l2 == JX_L2_SATISFACTION ? 3 : 1) : -1;
+        if (f->day_date) s += result ? 3 : -2;
+        if (f->period && !f->day_date) s += result ? 0 : 1;
+        if (f->op) s += result ? -2 : 2;
+        if (f->target_w) s += result ? 0 : 1;
+        if (f->result_w) s += result ? 1 : 0;
+        if (l2 == JX_L2_TIMELINESS && (f->timely_w || f->day_date || f->period)) s += 2;
+        /* Ecological and economic benefits are the level-2 kinds whose cells
+         * usually name their topic. */
+        if (l2 == JX_L2_ECOLOGICAL) s += f->eco ? 1 : -2;
+        if (l2 == JX_L2_ECONOMIC && f->econ) s += 1;
+        return s;
+    }
+    case K_OTHER: return 0;
+    }
+    return 0;
+}
+
+/* Hash of the CJK character pair starting at s (two 3-byte sequences) into 0..1023. */
+static uint32_t bigram_hash(const unsigned char *s)
+{
+    uint32_t h = ((((uint32_t)s[0] * 131u + s[1]) * 131u + s[2]) * 131u + s[3]) * 131u + s[4];
+    h = (h * 131u + s[5]) * 2654435761u;
+    return h >> 22;
+}
+
+/* The share of the shorter cell's two-character sequences that the other cell
+ * repeats, as 0..3 points: a target and its result usually use the same words. */
+static int pair_similarity(const jx_cell *a, const jx_cell *b)
+{
+    uint64_t set[16] = {0};
+    int na = 0, nb = 0, shared = 0;
+    const unsigned char *s = (const unsigned char *)a->s;
+    for (size_t i = 0; i + 6 <= a->len; i++) {
+        if (s[i] < 0xE0 || s[i + 3] < 0xE0) continue; /* pairs of CJK characters only */
+        uint32_t h = bigram_hash(s + i);
+        set[h >> 6] |= 1ull << (h & 63);
+        na++;
+        i += 2;
+    }
+    s = (const unsigned char *)b->s;
+    for (size_t i = 0; i + 6 <= b->len; i++) {
+        if (s[i] < 0xE0 || s[i + 3] < 0xE0) continue;
+        uint32_t h = bigram_hash(s + i);
+        shared += (set[h >> 6] >> (h & 63)) & 1;
+        nb++;
+        i += 2;
+    }
+    int shorter = na < nb ? na : nb;
+    if (shorter < 2) return 0;
+    int pct = shared * 100 / shorter;
+    return pct >= 40 ? 3 : pct >= 25 ? 2 : pct >= 15 ? 1 : 0;
+}
+
+jx_realigner *jx_realigner_new(const jx_doc *doc)
+{
+    jx_realigner *ra = calloc(1, sizeof *ra);
+    if (!ra) return NULL;
+    ra->doc = doc;
+    ra->m = doc->ncols;
+    ra->kind = calloc((size_t)ra->m + 1, sizeof *ra->kind);
+    ra->l2 = calloc((size_t)ra->m + 1, 1);
+    ra->is_t = calloc((size_t)ra->m + 1, 1);
+    ra->partner = malloc(sizeof(int) * ((size_t)ra->m + 1));
+    if (!ra->kind || !ra->l2 || !ra->is_t || !ra->partner) {
+        jx_realigner_free(ra);
+        return NULL;
+    }
+    for (int c = 0; c < ra->m; c++) {
+        ra->kind[c] = kind_of(&doc->cols[c]);
+        ra->l2[c] = doc->cols[c].level2;
+        ra->partner[c] = -1;
+    }
+    /* Pairs: each indicator's target and result, the goal and its outcome,
+     * the problems and their rectification. */
+    for (int i = 0; i <= doc->ninds + 1; i++) {
+        int t, r;
+        if (i < doc->ninds) t = doc->inds[i].target_col, r = doc->inds[i].result_col;
+        else if (i == doc->ninds) t = doc->fieldcol[JX_F_GOAL_TARGET], r = doc->fieldcol[JX_F_GOAL_RESULT];
+        else t = doc->fieldcol[JX_F_PROBLEMS], r = doc->fieldcol[JX_F_RECTIFICATION];
+        if (t < 0 || r < 0) continue;
+        ra->partner[t] = r, ra->partner[r] = t;
+        ra->is_t[t] = i < doc->ninds;
+    }
+    return ra;
+}
+
+void jx_realigner_free(jx_realigner *ra)
+{
+    if (!ra) return;
+    free(ra->kind), free(ra->l2), free(ra->is_t), free(ra->partner), free(ra->feat), free(ra->sim);
+    free(ra->F), free(ra->B), free(ra->from), free(ra->fit), free(ra->place);
+    free(ra->moves), free(ra->gaps);
+    free(ra);
+}
+
+static int reserve(jx_realigner *ra, int k)
+{
+    if (k <= ra->cap_k) return 0;
+    size_t cells = (size_t)k * (size_t)ra->m;
+#define GROW(field, count)                                                    \
+    do {                                                                      \
+        void *p_ = realloc(ra->field, sizeof *ra->field * (count));           \
+        if (!p_) return -1;                                                   \
+        ra->field = p_;                                                       \
+    } while (0)
+    GROW(feat, (size_t)k);
+    GROW(sim, (size_t)k);
+    GROW(F, cells);
+    GROW(B, cells);
+    GROW(from, cells);
+    GROW(fit, cells);
+    GROW(place, (size_t)k);
+    GROW(moves, (size_t)k);
+    GROW(gaps, (size_t)ra->m);
+#undef GROW
+    ra->cap_k = k;
+    return 0;
+}
+
+/* Points lost for leaving the columns strictly between a and b empty: each
+ * indicator pair split by the gap (one column empty, its partner filled)
+ * costs, so a lost pair reads as a lost pair rather than as two lost halves. */
+static int gap_cost(const jx_realigner *ra, int a, int b)
+{
+    if (b - a < 2) return 0;
+    int cost = 0;
+    if (a >= 0 && ra->partner[a + 1] == a) cost += BROKEN_PAIR;
+    if (b < ra->m && ra->partner[b - 1] == b) cost += BROKEN_PAIR;
+    return cost * UNIT;
+}
+
+/* Points for cells i-1 and i sitting in columns j-1 and j: a bonus when those
+ * are one indicator's target and result and the texts share words. */
+static int pair_bonus(const jx_realigner *ra, int i, int j)
+{
+    return (j > 0 && ra->is_t[j - 1] && ra->partner[j - 1] == j) ? ra->sim[i] * UNIT : 0;
+}
+
+int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
+{
+    int m = ra->m;
+    int n = row->n < m ? row->n : m;
+    int k = n;
+    while (k > 0) {
+        const jx_cell *c = &row->cells[k - 1];
+        size_t i = 0;
+        while (i < c->len && (c->s[i] == ' ' || c->s[i] == '\t')) i++;
+        if (i < c->len) break;
+        k--;
+    }
+    for (int j = 0; j < m; j++) col[j] = j < n ? j : -1;
+    /* Only a row that ends early can have lost cells in the middle; very wide
+     * layouts are not realigned (the search is k x m x m). */
+    if (k >= m || k == 0 || m > JX_REALIGN_MAX_COLS) return 0;
+    if (reserve(ra, k) < 0) return -1;
+
+    for (int i = 0; i < k; i++) {
+        ra->feat[i] = features(&row->cells[i]);
+        ra->sim[i] = i > 0 ? (uint8_t)pair_similarity(&row->cells[i - 1], &row->cells[i]) : 0;
+    }
+    int *F = ra->F, *B = ra->B, *from = ra->from, *fv = ra->fit;
+#define AT(a, i, j) a[(size_t)(i) * (size_t)m + (size_t)(j)]
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < m; j++)
+            AT(fv, i, j) = (j < i || j > m - (k - i)) ? NEG_INF
+                                                       : fit(&ra->feat[i], ra->kind[j], ra->l2[j]) * UNIT + (i == j);
+    /* Forward: F(i, j) = best score of cells 0..i with cell i in column j. */
+    for (int j = 0; j < m; j++) {
+        AT(F, 0, j) = AT(fv, 0, j) == NEG_INF ? NEG_INF : AT(fv, 0, j) - gap_cost(ra, -1, j);
+        AT(from, 0, j) = -1;
+    }
+    for (int i = 1; i < k; i++)
+        for (int j = 0; j < m; j++) {
+            int best = NEG_INF, arg = -1;
+            if (AT(fv, i, j) != NEG_INF)
+                for (int jp = i - 1; jp < j; jp++) {
+                    if (AT(F, i - 1, jp) == NEG_INF) continue;
+                    int v = AT(F, i - 1, jp) - gap_cost(ra, jp, j) + (jp == j - 1 ? pair_bonus(ra, i, j) : 0);
+                    if (v > best) best = v, arg = jp;
+                }
+            AT(F, i, j) = best == NEG_INF ? NEG_INF : best + AT(fv, i, j);
+            AT(from, i, j) = arg;
+        }
+    /* Backward: B(i, j) = best score of cells i+1..k-1 given cell i in column j. */
+    for (int j = 0; j < m; j++) AT(B, k - 1, j) = -gap_cost(ra, j, m);
+    for (int i = k - 2; i >= 0; i--)
+        for (int j = 0; j < m; j++) {
+            int best = NEG_INF;
+            for (int jn = j + 1; jn < m; jn++) {
+                if (AT(fv, i + 1, jn) == NEG_INF || AT(B, i + 1, jn) == NEG_INF) continue;
+                int v = AT(fv, i + 1, jn) + AT(B, i + 1, jn) - gap_cost(ra, j, jn) +
+                        (jn == j + 1 ? pair_bonus(ra, i + 1, jn) : 0);
+                if (v > best) best = v;
+            }
+            AT(B, i, j) = best;
+        }
+    int best = NEG_INF, bj = -1;
+    for (int j = 0; j < m; j++) {
+        if (AT(F, k - 1, j) == NEG_INF) continue;
+        int v = AT(F, k - 1, j) - gap_cost(ra, j, m);
+        if (v > best) best = v, bj = j;
+    }
+    /* The row as read: cell i in column i, the rest empty. */
+    int identity = -gap_cost(ra, k - 1, m);
+    for (int i = 0; i < k; i++) identity += AT(fv, i, i) + (i > 0 ? pair_bonus(ra, i, i) : 0);
+    if (bj < 0 || best - identity < SHIFT_MARGIN * UNIT) return 0;
+
+    for (int j = 0; j < m; j++) col[j] = -1;
+    int *pl = ra->place;
+    for (int i = k - 1, j = bj; i >= 0; i--) {
+        pl[i] = j;
+        col[j] = i;
+        j = AT(from, i, j);
+    }
+    int cut = best - CERT_MARGIN * UNIT;
+    rep->certain = 1;
+    rep->observed = k;
+    rep->nmoves = 0;
+    rep->moves = ra->moves;
+    rep->score_best = best / UNIT;
+    rep->score_identity = identity / UNIT;
+    for (int i = 0; i < k; i++) {
+        jx_move mv = {i, pl[i], 1, 0, {0}};
+        for (int j = 0; j < m; j++) {
+            if (j == pl[i] || AT(F, i, j) == NEG_INF || AT(B, i, j) == NEG_INF) continue;
+            if (AT(F, i, j) + AT(B, i, j) >= cut) {
+                mv.certain = 0;
+                if (mv.nalt < 4) mv.alt[mv.nalt++] = j;
+            }
+        }
+        if (!mv.certain) rep->certain = 0;
+        if (pl[i] != i || !mv.certain) rep->moves[rep->nmoves++] = mv;
+    }
+    rep->ngaps = 0;
+    rep->gaps = ra->gaps;
+    for (int j = 0; j <= pl[k - 1]; j++) {
+        if (col[j] >= 0) continue;
+        jx_gap g = {j, 1};
+        /* Certainly empty only if no near-best placement puts a cell here. */
+        for (int i = 0; i < k && g.certain; i++)
+            if (AT(F, i, j) != NEG_INF && AT(B, i, j) != NEG_INF && AT(F, i, j) + AT(B, i, j) >= cut) g.certain = 0;
+        if (!g.certain) rep->certain = 0;
+        rep->gaps[rep->ngaps++] = g;
+    }
+    return 1;
+#undef AT
+}
