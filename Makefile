@@ -1,4 +1,5 @@
 # jixiao — build, test and benchmark.
+#   make demo      install missing packages (as root), build, and summarise the bundled table
 #   make           build ./jixiao
 #   make asan      build ./jixiao-asan (AddressSanitizer + UndefinedBehaviorSanitizer)
 #   make test      build and run every test (unit, CLI golden, Lua), ends "N passed, N failed"
@@ -34,7 +35,7 @@ OBJ      = $(call objs_of,build/rel)
 ASAN_OBJ = $(call objs_of,build/asan)
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all asan test test-asan unit clean deps bench
+.PHONY: all asan test test-asan unit clean deps bench demo test-deps
 all: build/deps.ok jixiao
 
 build/deps.ok: .ci/deps
@@ -81,10 +82,18 @@ build/unit-tests: $(patsubst tests/unit/%.c,build/rel/unit/%.o,$(UNIT_SRC)) $(CO
 build/unit-tests-asan: $(patsubst tests/unit/%.c,build/asan/unit/%.o,$(UNIT_SRC)) $(ASAN_CORE_OBJ)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS) -rdynamic
 
-test: all build/unit-tests
+demo:
+	@sh .ci/deps --install
+	@$(MAKE) --no-print-directory all
+	./jixiao parse --format summary tests/data/000_657db78fa8902e38.txt
+
+test-deps:
+	@sh .ci/deps --install-test
+
+test: test-deps all build/unit-tests
 	@sh tests/run.sh ./jixiao build/unit-tests
 
-test-asan: asan build/unit-tests-asan
+test-asan: test-deps asan build/unit-tests-asan
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  sh tests/run.sh ./jixiao-asan build/unit-tests-asan
 

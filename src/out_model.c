@@ -384,20 +384,17 @@ static void csv_project(FILE *f, const jx_doc *d, const jx_project *p)
 
 /* ---- summary ---- */
 
-/* Display width of UTF-8 text: CJK and full-width forms take two columns. */
-static int display_width(const char *s, size_t n)
+/* Prints s cut to at most `cols` display columns and padded to exactly that. */
+static void pad(FILE *f, const char *s, size_t n, int cols, int right);
+
+/* Prints a figure right-aligned in `cols` columns, never cut. */
+static void figure(FILE *f, const char *s, int cols)
 {
-    int w = 0;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-        w += len >= 3 ? 2 : 1;
-        i += (size_t)len;
-    }
-    return w;
+    int n = (int)strlen(s);
+    for (int i = n; i < cols; i++) fputc(' ', f);
+    fputs(s, f);
 }
 
-/* Prints s cut to at most `cols` display columns and padded to exactly that. */
 static void pad(FILE *f, const char *s, size_t n, int cols, int right)
 {
     size_t cut = 0;
@@ -428,7 +425,7 @@ static void summary_doc_begin(FILE *f, const jx_doc *d)
     fprintf(f, "   单位: %s\n\n", d->unit ? jx_unit_name(d->unit) : "(unknown)");
     fputs("  line  #   ", f);
     pad(f, "项目", strlen("项目"), 22, 0);
-    fputs("      预算      支出   执行率   (算得)  指标  修复\n", f);
+    fputs("        预算        支出    执行率   (算得)  指标  修复\n", f);
 }
 
 static void summary_project(FILE *f, const jx_doc *d, const jx_project *p)
@@ -446,12 +443,12 @@ static void summary_project(FILE *f, const jx_doc *d, const jx_project *p)
     pad(f, name->s, name->len, 22, 0);
     fputc(' ', f);
     if (hb) jx_dec_format(b, buf); else strcpy(buf, "-");
-    pad(f, buf, strlen(buf), 9, 1);
+    figure(f, buf, 11);
     fputc(' ', f);
     if (ha) jx_dec_format(a, buf); else strcpy(buf, "-");
-    pad(f, buf, strlen(buf), 9, 1);
+    figure(f, buf, 11);
     fputc(' ', f);
-    pad(f, rate->len ? rate->s : "-", rate->len ? rate->len : 1, 8, 1);
+    pad(f, rate->len ? rate->s : "-", rate->len ? rate->len : 1, 9, 1);
     fputc(' ', f);
     if (hb && ha && jx_rate_of(a, b, 2, &r) == 0) {
         int n = jx_dec_format(r, buf);
@@ -548,6 +545,8 @@ void jx_out_project(jx_out *o, const jx_doc *d, const jx_project *p)
     case JX_FMT_SUMMARY:
         summary_project(o->f, d, p);
         summary_repairs(o->f, d, p);
+        for (int i = 0; i < p->ndiags; i++)
+            if (p->diags[i].level >= JX_DIAG_WARNING) fprintf(o->f, "        ! %s\n", p->diags[i].msg);
         break;
     }
 }
@@ -597,25 +596,24 @@ void jx_out_doc_end(jx_out *o, const jx_doc *d, const char *error)
         pad(o->f, "合计", strlen("合计"), 22, 0);
         fputc(' ', o->f);
         jx_dec_format(t->budget, buf);
-        pad(o->f, buf, strlen(buf), 9, 1);
+        figure(o->f, buf, 11);
         fputc(' ', o->f);
         jx_dec_format(t->actual, buf);
-        pad(o->f, buf, strlen(buf), 9, 1);
-        fputs("          ", o->f);
+        figure(o->f, buf, 11);
+        fputs("           ", o->f);
         if (jx_rate_of(t->actual, t->budget, 2, &r) == 0) {
             int n = jx_dec_format(r, buf);
             buf[n] = '%', buf[n + 1] = 0;
             pad(o->f, buf, strlen(buf), 8, 1);
         }
-        fprintf(o->f, "\n\n  %d projects, %d realigned (%d best guesses)", t->projects, o->nrepaired, o->nguessed);
-        if (d->ndiags) fprintf(o->f, ", %d notes on the document", d->ndiags);
-        fputc('\n', o->f);
+        fprintf(o->f, "\n\n  %d projects, %d realigned (%d best guesses)\n", t->projects, o->nrepaired, o->nguessed);
+        for (int i = 0; i < d->ndiags; i++)
+            fprintf(o->f, "  note: %s\n", d->diags[i].msg);
         if (error) fprintf(o->f, "  stopped early: %s\n", error);
         break;
     case JX_FMT_CSV:
     case JX_FMT_JSONL: break;
     }
-    (void)display_width;
 }
 
 void jx_out_end(jx_out *o)

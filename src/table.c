@@ -255,10 +255,14 @@ static int read_head(jx_table *t, jx_err *err)
         if (copy_row(&hdr[nh++], &t->row) < 0) goto nomem;
     }
     if (nh == 0) {
-        rc = jx_err_set(err, JX_EFORMAT,
-                        "%s: no header of a self-evaluation table found in the first %d rows (looked for labels "
-                        "such as 序号, 项目名称, 预算, 执行数, 执行率, 绩效目标); is this the right file and encoding?",
-                        name, seen > PREAMBLE_MAX_ROWS ? PREAMBLE_MAX_ROWS : seen);
+        if (seen == 0)
+            rc = jx_err_set(err, JX_EFORMAT, "%s: the file is empty (no text); nothing to read", name);
+        else
+            rc = jx_err_set(err, JX_EFORMAT,
+                            "%s: no header of a self-evaluation table found in the first %d rows, read as %s "
+                            "(looked for labels such as 序号, 项目名称, 预算, 执行数, 执行率, 绩效目标); is this the "
+                            "right file, and is --encoding right?",
+                            name, seen > PREAMBLE_MAX_ROWS ? PREAMBLE_MAX_ROWS : seen, jx_enc_name(d->encoding));
         goto fail;
     }
     d->header_first_line = hdr[0].line;
@@ -425,6 +429,14 @@ int jx_table_next(jx_table *t, jx_project *p, jx_err *err)
         row_diag(t, JX_DIAG_INFO, p->line, 0, "row-realigned",
                  "line %ld: %d cells where the layout has %d; realigned by content (%s)", p->line,
                  t->repair.observed, m, t->repair.certain ? "certain" : "best guess");
+    }
+    {
+        int filled = 0;
+        for (int i = 0; i < t->row.n && i < m; i++) filled = is_blank_cell(&t->row.cells[i]) ? filled : i + 1;
+        if (p->kind == JX_ROW_PROJECT && m >= 8 && filled < m / 2)
+            row_diag(t, JX_DIAG_WARNING, p->line, filled + 1, "short-row",
+                     "line %ld: only %d of %d cells are filled; the row may be cut off (a truncated file?)",
+                     p->line, filled, m);
     }
     if (t->row.n > m) {
         for (int i = m; i < t->row.n; i++) {

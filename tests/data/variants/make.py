@@ -34,10 +34,9 @@ def full_rows():
     # row 5: 生态 pair (25, 26) empty
     r = out[4]
     out[4] = r[:24] + ["", ""] + r[24:28]
-    # row 6: one empty in 21-26, satisfaction result empty
+    # row 6: one empty in 21-26 (best guess: 26), satisfaction result empty
     r = out[5]
-    out[5] = r[:26] + [""] + r[26:29]
-    out[5] = out[5][:21] + [""] + out[5][21:25] + out[5][25:26] + out[5][26:30]
+    out[5] = r[:25] + [""] + [r[25]] + [""] + r[26:28]
     return [x[:30] for x in out]
 
 
@@ -137,7 +136,8 @@ write("total-row.txt", table(hdr, data + [tot, ["填报人: 张三"]], final_eol
 write("empty.txt", b"")
 write("only-bom.txt", b"\xef\xbb\xbf")
 write("header-only.txt", "\n".join(PRE + HDR) + "\n")
-write("truncated.txt", raw[: raw.index("商会组织建设".encode()) + 40])  # ends inside a UTF-8 sequence
+write("truncated.txt", raw[: raw.index("商会组织建设".encode()) + 4])  # ends inside a UTF-8 sequence
+write("truncated-row.txt", raw[: raw.index(b"40.26\t40.26") + 8])  # ends inside row 4
 write("binary.bin", bytes(range(256)) * 8)
 write("not-a-table.txt", "会议纪要\n\n今天讨论了预算问题。\n下次会议时间待定。\n")
 write("mixed-encoding.txt", raw[:3000] + "商会".encode("gb18030") + raw[3000:])
