@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cues.h"
 #include "table.h"
 
 /* Points are scaled so a tie-break bonus (one unit per cell left in place) can
@@ -14,15 +15,10 @@
 #define SHIFT_MARGIN 3 /* a repair must beat the row as read by this many points */
 #define CERT_MARGIN 3  /* placements within this many points of the best are alternatives */
 #define NEG_INF (-1000000000)
-#define JX_REALIGN_MAX_COLS 256
+#define JX_REALIGN_MAX_COLS 1024
 #define BROKEN_PAIR 1 /* see gap_cost */
 
 enum kind { K_OTHER, K_SEQ, K_TEXT, K_AMOUNT, K_RATE, K_GOAL, K_IND_T, K_IND_R, K_PROB, K_RECT, K_WEIGHT };
-
-struct feat {
-    unsigned empty : 1, number : 1, percent : 1, none : 1, na : 1, sat : 1, day_date : 1, period : 1,
-        op : 1, target_w : 1, result_w : 1, problem_w : 1, rect_w : 1, timely_w : 1, integer : 1, eco : 1, econ : 1, short_pct : 1;
-};
 
 struct jx_realigner {
     const jx_doc *doc;
@@ -32,97 +28,12 @@ struct jx_realigner {
     uint8_t *is_t; /* column is an indicator target */
     int m;
     int cap_k;
-    struct feat *feat;
+    struct jx_cues *cues;
     uint8_t *sim; /* sim[i]: how much cells i-1 and i read as one target/result pair */
     int *F, *B, *from, *fit, *place;
     jx_move *moves;
     jx_gap *gaps;
 };
-
-static int contains(const jx_cell *c, const char *w)
-{
-    return memmem(c->s, c->len, w, strlen(w)) != NULL;
-}
-
-static int contains_any(const jx_cell *c, const char *const *ws)
-{
-    for (; *ws; ws++)
-        if (contains(c, *ws)) return 1;
-    return 0;
-}
-
-/* "9月3日", "10月21日": a day-precise date reads as a report of what happened. */
-static int has_day_date(const jx_cell *c)
-{
-    const unsigned char *s = (const unsigned char *)c->s;
-    size_t n = c->len;
-    for (size_t i = 0; i + 3 <= n; i++) {
-        if (memcmp(s + i, "月", 3) != 0 || i == 0 || s[i - 1] < '0' || s[i - 1] > '9') continue;
-        size_t j = i + 3, d = 0;
-        while (j < n && s[j] >= '0' && s[j] <= '9') j++, d++;
-        if (d >= 1 && d <= 2 && j + 3 <= n && (memcmp(s + j, "日", 3) == 0 || memcmp(s + j, "号", 3) == 0))
-            return 1;
-    }
-    return 0;
-}
-
-static struct feat features(const jx_cell *c)
-{
-    static const char *const none_w[] = {"无", "无。", "没有", "暂无", "无问题", NULL};
-    static const char *const sat_w[] = {"满意", "投诉", NULL};
-    static const char *const period_w[] = {"上旬", "中旬", "下旬", "月底前", "月前", "季度", "年底前", "之前", NULL};
-    static const char *const op_w[] = {"≥", "≤", "＞", "＜", ">=", "<=", "以上", "不低于", "不少于", "不超过",
-                                       "不高于", NULL};
-    static const char *const target_w[] = {"计划", "确保", "力争", "预计", "目标", NULL};
-    /* A cell that opens with a verb of intent states a target. */
-    static const char *const target_lead[] = {"提升", "提高", "推动", "推进", "加强", "确保", "力争", "促进", "保障",
-                                              "增强", "完善", "按时完成", "按照", "做好", NULL};
-    static const char *const result_w[] = {"完成", "已", "了", "召开", "形成", "实现", "累计", "零投诉", "达到",
-                                           "得到", "得以", "较好", "取得", "有所", "显著", "圆满", NULL};
-    static const char *const problem_w[] = {"因", "原因", "影响", "未", "不便", "无法", "存在", "困难", "不足",
-                                            "滞后", NULL};
-    static const char *const rect_w[] = {"督促", "整改", "上缴", "提前", "规划", "改进", "下一步", "今后", "将",
-                                         "建议", NULL};
-    static const char *const timely_w[] = {"按时", "及时", "按期", "月", "前", NULL};
-    static const char *const eco_w[] = {"生态", "环境", "绿色", "节能", "污染", "排放", "减排", "低碳", "碳",
-                                        "水质", "空气", "植被", "绿化", "垃圾", "能耗", "资源", NULL};
-    static const char *const econ_w[] = {"经济", "企业", "产业", "生产", "经营", "收入", "营商", "税", "投资",
-                                         "融资", NULL};
-    struct feat f = {0};
-    /* Whitespace-only cells count as empty. */
-    size_t i = 0;
-    while (i < c->len && (c->s[i] == ' ' || c->s[i] == '\t' || c->s[i] == '\r' || c->s[i] == '\n')) i++;
-    if (i == c->len) {
-        f.empty = 1;
-        return f;
-    }
-    jx_dec d;
-    jx_rate_form form;
-    if (jx_dec_parse(c->s, c->len, &d) == 1) {
-        f.number = 1;
-        f.integer = d.scale == 0;
-    } else if (jx_rate_parse(c->s, c->len, &d, &form) == 1 && (form == JX_RATE_PERCENT || form == JX_RATE_FW_PERCENT)) {
-        f.percent = 1;
-    }
-    for (const char *const *w = none_w; *w; w++)
-        if (c->len == strlen(*w) && memcmp(c->s, *w, c->len) == 0) f.none = 1;
-    f.na = contains(c, "不适用") || contains(c, "不涉及");
-    f.sat = contains_any(c, sat_w);
-    f.day_date = has_day_date(c);
-    f.period = contains_any(c, period_w);
-    f.op = contains_any(c, op_w);
-    f.target_w = contains_any(c, target_w);
-    for (const char *const *w = target_lead; *w && !f.target_w; w++)
-        if (c->len >= strlen(*w) && memcmp(c->s, *w, strlen(*w)) == 0) f.target_w = 1;
-    f.result_w = contains_any(c, result_w);
-    f.problem_w = contains_any(c, problem_w);
-    f.rect_w = contains_any(c, rect_w);
-    f.timely_w = contains_any(c, timely_w);
-    f.eco = contains_any(c, eco_w);
-    f.short_pct = c->len <= 24 && (contains(c, "%") || contains(c, "％"));
-    f.econ = contains_any(c, econ_w);
-    return f;
-}
 
 static enum kind kind_of(const jx_column *col)
 {
@@ -142,7 +53,7 @@ static enum kind kind_of(const jx_column *col)
 }
 
 /* How well a cell fits a column, in points: positive = looks like it belongs. */
-static int fit(const struct feat *f, enum kind k, int l2)
+static int fit(const struct jx_cues *f, enum kind k, int l2)
 {
     if (f->empty) return 0;
     int s = 0;
@@ -260,7 +171,7 @@ jx_realigner *jx_realigner_new(const jx_doc *doc)
 void jx_realigner_free(jx_realigner *ra)
 {
     if (!ra) return;
-    free(ra->kind), free(ra->l2), free(ra->is_t), free(ra->partner), free(ra->feat), free(ra->sim);
+    free(ra->kind), free(ra->l2), free(ra->is_t), free(ra->partner), free(ra->cues), free(ra->sim);
     free(ra->F), free(ra->B), free(ra->from), free(ra->fit), free(ra->place);
     free(ra->moves), free(ra->gaps);
     free(ra);
@@ -276,7 +187,7 @@ static int reserve(jx_realigner *ra, int k)
         if (!p_) return -1;                                                   \
         ra->field = p_;                                                       \
     } while (0)
-    GROW(feat, (size_t)k);
+    GROW(cues, (size_t)k);
     GROW(sim, (size_t)k);
     GROW(F, cells);
     GROW(B, cells);
@@ -293,13 +204,19 @@ static int reserve(jx_realigner *ra, int k)
 /* Points lost for leaving the columns strictly between a and b empty: each
  * indicator pair split by the gap (one column empty, its partner filled)
  * costs, so a lost pair reads as a lost pair rather than as two lost halves. */
+static int left_cost(const jx_realigner *ra, int a)
+{
+    return a >= 0 && a + 1 < ra->m && ra->partner[a + 1] == a ? BROKEN_PAIR * UNIT : 0;
+}
+
+static int right_cost(const jx_realigner *ra, int b)
+{
+    return b > 0 && b < ra->m && ra->partner[b - 1] == b ? BROKEN_PAIR * UNIT : 0;
+}
+
 static int gap_cost(const jx_realigner *ra, int a, int b)
 {
-    if (b - a < 2) return 0;
-    int cost = 0;
-    if (a >= 0 && ra->partner[a + 1] == a) cost += BROKEN_PAIR;
-    if (b < ra->m && ra->partner[b - 1] == b) cost += BROKEN_PAIR;
-    return cost * UNIT;
+    return b - a < 2 ? 0 : left_cost(ra, a) + right_cost(ra, b);
 }
 
 /* Points for cells i-1 and i sitting in columns j-1 and j: a bonus when those
@@ -323,12 +240,12 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
     }
     for (int j = 0; j < m; j++) col[j] = j < n ? j : -1;
     /* Only a row that ends early can have lost cells in the middle; very wide
-     * layouts are not realigned (the search is k x m x m). */
+     * layouts are not realigned (the search is k x m). */
     if (k >= m || k == 0 || m > JX_REALIGN_MAX_COLS) return 0;
     if (reserve(ra, k) < 0) return -1;
 
     for (int i = 0; i < k; i++) {
-        ra->feat[i] = features(&row->cells[i]);
+        ra->cues[i] = jx_cues_of(&row->cells[i]);
         ra->sim[i] = i > 0 ? (uint8_t)pair_similarity(&row->cells[i - 1], &row->cells[i]) : 0;
     }
     int *F = ra->F, *B = ra->B, *from = ra->from, *fv = ra->fit;
@@ -336,37 +253,57 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
     for (int i = 0; i < k; i++)
         for (int j = 0; j < m; j++)
             AT(fv, i, j) = (j < i || j > m - (k - i)) ? NEG_INF
-                                                       : fit(&ra->feat[i], ra->kind[j], ra->l2[j]) * UNIT + (i == j);
+                                                       : fit(&ra->cues[i], ra->kind[j], ra->l2[j]) * UNIT + (i == j);
     /* Forward: F(i, j) = best score of cells 0..i with cell i in column j. */
     for (int j = 0; j < m; j++) {
         AT(F, 0, j) = AT(fv, 0, j) == NEG_INF ? NEG_INF : AT(fv, 0, j) - gap_cost(ra, -1, j);
         AT(from, 0, j) = -1;
     }
-    for (int i = 1; i < k; i++)
+    /* A gap's cost splits into a part for its left end and one for its right
+     * end (gap_cost), so the best predecessor beyond the adjacent column is a
+     * running maximum: O(k x m) per row. */
+    for (int i = 1; i < k; i++) {
+        int run = NEG_INF, run_arg = -1;
         for (int j = 0; j < m; j++) {
-            int best = NEG_INF, arg = -1;
-            if (AT(fv, i, j) != NEG_INF)
-                for (int jp = i - 1; jp < j; jp++) {
-                    if (AT(F, i - 1, jp) == NEG_INF) continue;
-                    int v = AT(F, i - 1, jp) - gap_cost(ra, jp, j) + (jp == j - 1 ? pair_bonus(ra, i, j) : 0);
-                    if (v > best) best = v, arg = jp;
+            if (j >= 2) {
+                int jp = j - 2;
+                if (AT(F, i - 1, jp) != NEG_INF) {
+                    int v = AT(F, i - 1, jp) - left_cost(ra, jp);
+                    if (v > run) run = v, run_arg = jp;
                 }
+            }
+            int best = NEG_INF, arg = -1;
+            if (AT(fv, i, j) != NEG_INF) {
+                if (run != NEG_INF) best = run - right_cost(ra, j), arg = run_arg;
+                if (j >= 1 && AT(F, i - 1, j - 1) != NEG_INF) {
+                    int v = AT(F, i - 1, j - 1) + pair_bonus(ra, i, j);
+                    if (v >= best) best = v, arg = j - 1;
+                }
+            }
             AT(F, i, j) = best == NEG_INF ? NEG_INF : best + AT(fv, i, j);
             AT(from, i, j) = arg;
         }
+    }
     /* Backward: B(i, j) = best score of cells i+1..k-1 given cell i in column j. */
     for (int j = 0; j < m; j++) AT(B, k - 1, j) = -gap_cost(ra, j, m);
-    for (int i = k - 2; i >= 0; i--)
-        for (int j = 0; j < m; j++) {
-            int best = NEG_INF;
-            for (int jn = j + 1; jn < m; jn++) {
-                if (AT(fv, i + 1, jn) == NEG_INF || AT(B, i + 1, jn) == NEG_INF) continue;
-                int v = AT(fv, i + 1, jn) + AT(B, i + 1, jn) - gap_cost(ra, j, jn) +
-                        (jn == j + 1 ? pair_bonus(ra, i + 1, jn) : 0);
+    for (int i = k - 2; i >= 0; i--) {
+        int run = NEG_INF;
+        for (int j = m - 1; j >= 0; j--) {
+            if (j + 2 < m) {
+                int jn = j + 2;
+                if (AT(fv, i + 1, jn) != NEG_INF && AT(B, i + 1, jn) != NEG_INF) {
+                    int v = AT(fv, i + 1, jn) + AT(B, i + 1, jn) - right_cost(ra, jn);
+                    if (v > run) run = v;
+                }
+            }
+            int best = run == NEG_INF ? NEG_INF : run - left_cost(ra, j);
+            if (j + 1 < m && AT(fv, i + 1, j + 1) != NEG_INF && AT(B, i + 1, j + 1) != NEG_INF) {
+                int v = AT(fv, i + 1, j + 1) + AT(B, i + 1, j + 1) + pair_bonus(ra, i + 1, j + 1);
                 if (v > best) best = v;
             }
             AT(B, i, j) = best;
         }
+    }
     int best = NEG_INF, bj = -1;
     for (int j = 0; j < m; j++) {
         if (AT(F, k - 1, j) == NEG_INF) continue;
