@@ -3,6 +3,7 @@
  * and every call into Lua goes through lua.c's kind of message handler, so
  * each error a user sees carries a traceback into the repository's files. */
 #include "lhost.h"
+#include "lmodules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +14,10 @@
 #include "lualib.h"
 
 /* vendor/lpeg-1.0.2/lptree.c defines it without a header to declare it. */
-int luaopen_lpeg(lua_State *L);
 
 /* C modules require finds without a file, listed as linit.c lists the
  * standard libraries; jixiao's own may also come through jx_lua_preload. */
-static const luaL_Reg preloaded[] = {
-    {"lpeg", luaopen_lpeg},
-    {NULL, NULL},
-};
+
 
 /* The allocator's user data: what the state holds and may hold. Allocated by
  * jx_lua_new, freed by jx_lua_close after the state is gone. */
@@ -107,7 +104,7 @@ static int open_host(lua_State *L)
     lua_gc(L, LUA_GCGEN, 0, 0); /* as lua.c: generational GC suits scripts */
 
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-    for (const luaL_Reg *r = preloaded; r->name; r++) {
+    for (const luaL_Reg *r = jx_lua_modules; r->name; r++) {
         lua_pushcfunction(L, r->func);
         lua_setfield(L, -2, r->name);
     }

@@ -1,0 +1,10 @@
+/* The table of C modules available to require (see lmodules.h). A module file
+ * src/l_<name>.c ends in luaopen_jixiao_<name> and is listed here. */
+#include "lmodules.h"
+
+int luaopen_lpeg(lua_State *L);
+
+const luaL_Reg jx_lua_modules[] = {
+    {"lpeg", luaopen_lpeg},
+    {NULL, NULL},
+};
