@@ -30,6 +30,7 @@ static const struct {
     {"amount-not-number", JX_SEV_WARNING, 0, "reader: a money cell is not a number"},
     {"rate-not-number", JX_SEV_WARNING, 0, "reader: the execution-rate cell is not a rate"},
     {"extra-cells", JX_SEV_WARNING, 0, "reader: non-empty cells beyond the header's columns"},
+    {"short-row", JX_SEV_WARNING, 0, "reader: a row with fewer than half its cells filled (cut off?)"},
     {"unit-unknown", JX_SEV_WARNING, 0, "reader: no money unit (单位: 万元/元) stated"},
     {"no-data", JX_SEV_WARNING, 0, "reader: a header but no project rows"},
     {"note-row", JX_SEV_INFO, 0, "reader: a note line (填报人, 注) among the rows"},

@@ -146,7 +146,12 @@ void jx_check_out_doc_end(jx_check_out *o, const jx_doc *d, int projects, const 
 /* An input that could not be opened at all. */
 void jx_check_out_fail(jx_check_out *o, const char *path, const char *error);
 /* Writes the totals (text) or the whole object (JSON) and frees o. `broken`
- * marks the run invalid for reasons outside the findings (a failing rule). */
-void jx_check_out_end(jx_check_out *o, int broken);
+ * marks the run invalid for reasons outside the findings (a failing rule).
+ * Returns 0, or -1 when the spooled findings could not be written back. */
+int jx_check_out_end(jx_check_out *o, int broken);
+
+/* How many Lua states jixiao check has created in this process (cmd_check.c):
+ * none while every Lua rule is off. For the tests. */
+int jx_check_lua_states(void);
 
 #endif

@@ -136,7 +136,8 @@ static void rate_rules(jx_check *ck, const jx_doc *d, const jx_project *p)
 {
     jx_dec b, a, printed, computed, diff, tol, rel;
     jx_rate_form form;
-    char s1[JX_DEC_BUFSZ], s2[JX_DEC_BUFSZ], s3[JX_DEC_BUFSZ], s4[JX_DEC_BUFSZ];
+    char s1[JX_DEC_BUFSZ], s2[JX_DEC_BUFSZ], s3[JX_DEC_BUFSZ], s4[JX_DEC_BUFSZ], s5[JX_DEC_BUFSZ],
+        s6[JX_DEC_BUFSZ];
     int rc = d->fieldcol[JX_F_RATE], bc = d->fieldcol[JX_F_BUDGET_TOTAL];
     int rb = jx_project_amount(p, d, JX_F_BUDGET_TOTAL, &b);
     int ra = jx_project_amount(p, d, JX_F_ACTUAL_TOTAL, &a);
@@ -154,7 +155,7 @@ static void rate_rules(jx_check *ck, const jx_doc *d, const jx_project *p)
                          "printed rate %s%% but actual/budget = %s / %s = %s%% (off by %s pp, more than the "
                          "tolerance of %s pp); correct the rate or the amounts",
                          fmt_dec(printed, s1), fmt_dec(a, s2), fmt_dec(b, s3), fmt_dec(computed, s4),
-                         fmt_dec(diff, s2), fmt_dec(jx_dec_normalize(tol), s3));
+                         fmt_dec(diff, s5), fmt_dec(jx_dec_normalize(tol), s6));
     }
     if (!project) return;
     if (bc >= 0 && ra == 1 && jx_dec_cmp(a, jx_dec_from_int(0)) > 0 &&
@@ -227,8 +228,8 @@ static void total_row(jx_check *ck, const jx_doc *d, const jx_project *p)
         int col = d->fieldcol[f];
         if (all && since && ck->n_since != ck->n_all)
             jx_check_add(ck, "total-row-mismatch", d, p, 0, col, NULL, 0,
-                         "total row: %s is %s, but the %d project rows above add up to %s (the %d since the "
-                         "previous total row to %s); correct the total or the rows",
+                         "total row: %s is %s, but the %d project rows above add up to %s, and the %d since "
+                         "the previous total row to %s; correct the total or the rows",
                          d->cols[col].path, fmt_dec(t, s1), ck->n_all, fmt_dec(ck->sum_all[f], s2), ck->n_since,
                          fmt_dec(ck->sum_since[f], s3));
         else

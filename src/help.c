@@ -51,7 +51,7 @@ int jx_help(const char *command)
     }
     /* Commands that own their help text print it themselves. */
     static const struct { const char *name; int (*fn)(int, char **); } own[] = {
-        {"run", jx_cmd_run}, {"version", jx_cmd_version}};
+        {"check", jx_cmd_check}, {"score", jx_cmd_score}, {"run", jx_cmd_run}, {"version", jx_cmd_version}};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
         if (!strcmp(command, own[i].name)) {
             char *argv[] = {(char *)own[i].name, "--help", NULL};

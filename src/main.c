@@ -10,6 +10,8 @@ static const struct {
     int (*fn)(int, char **);
 } commands[] = {
     {"parse", jx_cmd_parse},
+    {"check", jx_cmd_check},
+    {"score", jx_cmd_score},
     {"run", jx_cmd_run},
     {"version", jx_cmd_version},
 };

@@ -39,7 +39,8 @@
 --                rest of its own 一级 block first (to the whole part when the block is empty)
 --   tolerance    how far (in points) a table's own 得分 may be from the recomputed score
 
-local type, pairs, ipairs, error, tostring = type, pairs, ipairs, error, tostring
+local type, pairs, ipairs, error, tostring, assert = type, pairs, ipairs, error, tostring, assert
+local setmetatable, getmetatable = setmetatable, getmetatable
 local format, concat, sort = string.format, table.concat, table.sort
 local mtype, floor = math.type, math.floor
 
@@ -190,7 +191,9 @@ local function validate(p)
     end
   end
   if not (number(e.weight) and e.weight >= 0) then return nil, "execution.weight: a number >= 0 is required" end
-  if not on_grid(e.weight, q.decimals) then return nil, format("execution.weight: %s has more than %d decimals", e.weight, q.decimals) end
+  if not on_grid(e.weight, q.decimals) then
+    return nil, format("execution.weight: %s has more than %d decimals", e.weight, q.decimals)
+  end
   if e.cap == nil then e.cap = true end
   if type(e.cap) ~= "boolean" then return nil, "execution.cap: true or false" end
   if e.explain_below ~= nil and not (number(e.explain_below) and e.explain_below > 0) then
@@ -198,7 +201,9 @@ local function validate(p)
   end
   local sum = e.weight
   if q.blocks then
-    if type(q.blocks) ~= "table" or #q.blocks == 0 then return nil, "blocks: a list of { level1 =, weight = } is required" end
+    if type(q.blocks) ~= "table" or #q.blocks == 0 then
+      return nil, "blocks: a list of { level1 =, weight = } is required"
+    end
     local seen = {}
     for i, b in ipairs(q.blocks) do
       local f = format("blocks[%d]", i)
@@ -207,7 +212,9 @@ local function validate(p)
       if seen[b.level1] then return nil, f .. ".level1: " .. b.level1 .. " is given twice" end
       seen[b.level1] = true
       if not (number(b.weight) and b.weight >= 0) then return nil, f .. ".weight: a number >= 0 is required" end
-      if not on_grid(b.weight, q.decimals) then return nil, format("%s.weight: %s has more than %d decimals", f, b.weight, q.decimals) end
+      if not on_grid(b.weight, q.decimals) then
+        return nil, format("%s.weight: %s has more than %d decimals", f, b.weight, q.decimals)
+      end
       sum = sum + b.weight
     end
     if math.abs(sum - q.total) > 1e-9 then
@@ -217,7 +224,9 @@ local function validate(p)
     end
     for from, to in pairs(q.merge) do
       if not LEVEL1[from] then return nil, format("merge: '%s' is not a 一级 block (产出, 效益, 满意度, 成本)", tostring(from)) end
-      if not seen[to] then return nil, format("merge.%s: '%s' is not one of the profile's blocks", from, tostring(to)) end
+      if not seen[to] then
+        return nil, format("merge.%s: '%s' is not one of the profile's blocks", from, tostring(to))
+      end
       if seen[from] then return nil, format("merge.%s: %s has its own weight in blocks", from, from) end
     end
   elseif not q.split then
@@ -228,7 +237,9 @@ local function validate(p)
   if type(q.bands) ~= "table" or #q.bands == 0 then return nil, "bands: a list of { grade =, min = } is required" end
   for i, b in ipairs(q.bands) do
     local f = format("bands[%d]", i)
-    if type(b) ~= "table" or type(b.grade) ~= "string" or b.grade == "" then return nil, f .. ".grade: a non-empty string is required" end
+    if type(b) ~= "table" or type(b.grade) ~= "string" or b.grade == "" then
+      return nil, f .. ".grade: a non-empty string is required"
+    end
     if not number(b.min) then return nil, f .. ".min: a number is required" end
     if i > 1 and b.min >= q.bands[i - 1].min then return nil, f .. ".min: bands go from the highest grade down" end
   end
@@ -239,7 +250,9 @@ local function validate(p)
     local f = format("tiers[%d]", i)
     if type(t) ~= "table" or t.tier ~= names[i] then return nil, f .. ".tier: must be " .. names[i] end
     for _, k in ipairs{ "low", "high", "point" } do
-      if not (number(t[k]) and t[k] >= 0 and t[k] <= 1) then return nil, format("%s.%s: a fraction from 0 to 1 is required", f, k) end
+      if not (number(t[k]) and t[k] >= 0 and t[k] <= 1) then
+        return nil, format("%s.%s: a fraction from 0 to 1 is required", f, k)
+      end
     end
     if t.low > t.high then return nil, f .. ": low is above high" end
     if t.point < t.low or t.point > t.high or (i > 1 and t.point == t.high) then
@@ -256,15 +269,104 @@ local function validate(p)
     if not TIERS[q.reading[k]] then return nil, format("reading.%s: one of 达成, 部分达成, 未达成", k) end
   end
   if q.reverse ~= "linear" and q.reverse ~= "ratio" then return nil, "reverse: \"linear\" or \"ratio\"" end
-  if q.over ~= false and not (number(q.over) and q.over > 1) then return nil, "over: a ratio above 1 (such as 1.2) or false" end
-  if q.not_applicable ~= "part" and q.not_applicable ~= "block" then return nil, "not_applicable: \"part\" or \"block\"" end
+  if q.over ~= false and not (number(q.over) and q.over > 1) then
+    return nil, "over: a ratio above 1 (such as 1.2) or false"
+  end
+  if q.not_applicable ~= "part" and q.not_applicable ~= "block" then
+    return nil, "not_applicable: \"part\" or \"block\""
+  end
   if not (number(q.tolerance) and q.tolerance >= 0) then return nil, "tolerance: a number >= 0 is required" end
   q.title = q.title ~= nil and tostring(q.title) or nil
   return q
 end
 
+---------------------------------------------------------------- description
+
+local function ratio_text(x)
+  return (format("%.4f", x):gsub("0+$", ""):gsub("%.$", ""))
+end
+
+local function bands_text(prof)
+  local parts = {}
+  for i, b in ipairs(prof.bands) do
+    parts[i] = i < #prof.bands and format("%s ≥ %s", b.grade, ratio_text(b.min)) or format("%s below", b.grade)
+  end
+  return concat(parts, ", ")
+end
+
+local function profile_line(prof)
+  local parts = { format("预算执行 %s", ratio_text(prof.execution.weight)) }
+  if prof.blocks then
+    for _, b in ipairs(prof.blocks) do parts[#parts + 1] = format("%s %s", b.level1, ratio_text(b.weight)) end
+  else
+    parts[#parts + 1] = format("绩效指标 %s (split evenly among the 一级 blocks)",
+      ratio_text(prof.total - prof.execution.weight))
+  end
+  local line = { concat(parts, " + ") .. " = " .. ratio_text(prof.total) }
+  local merged = {}
+  for from, to in pairs(prof.merge or {}) do merged[#merged + 1] = format("%s scored in %s", from, to) end
+  sort(merged)
+  if #merged > 0 then line[2] = concat(merged, ", ") end
+  local t1, t2 = prof.tiers[1], prof.tiers[2]
+  line[#line + 1] = format("execution %s; grades %s; qualitative tiers %s/%s; reverse %s; 不适用 re-normalised over %s",
+    prof.execution.cap and "capped at its weight" or "not capped", bands_text(prof), ratio_text(t1.low * 100),
+    ratio_text(t2.low * 100), prof.reverse == "linear" and "(1 − (B−A)/A) × w" or "A/B × w",
+    prof.not_applicable == "block" and "the block" or "the indicator part")
+  return concat(line, "; ")
+end
+
+-- A validated profile as texts (numbers written as in the profile), for the JSON header and
+-- the text output's first lines.
+local function describe(prof)
+  local blocks
+  if prof.blocks then
+    blocks = {}
+    for i, b in ipairs(prof.blocks) do blocks[i] = { level1 = b.level1, weight = ratio_text(b.weight) } end
+  end
+  local bands, tiers = {}, {}
+  for i, b in ipairs(prof.bands) do bands[i] = { grade = b.grade, min = ratio_text(b.min) } end
+  for i, t in ipairs(prof.tiers) do
+    tiers[i] = { tier = t.tier, low = ratio_text(t.low), high = ratio_text(t.high), point = ratio_text(t.point) }
+  end
+  return { name = prof.name, title = prof.title, total = ratio_text(prof.total), line = profile_line(prof),
+    execution = { weight = ratio_text(prof.execution.weight), cap = prof.execution.cap,
+      explain_below = prof.execution.explain_below and ratio_text(prof.execution.explain_below) },
+    blocks = blocks, split = prof.split or nil, bands = bands, tiers = tiers,
+    reading = { reported = prof.reading.reported, shortfall = prof.reading.shortfall, late = prof.reading.late },
+    reverse = prof.reverse, over = prof.over and ratio_text(prof.over) or nil, not_applicable = prof.not_applicable,
+    grades = (function() local g = {} for i, b in ipairs(prof.bands) do g[i] = b.grade end return g end)() }
+end
+
+-- The profiles, two lines each, for `jixiao score --list-profiles`.
+local function list()
+  local L = {}
+  for _, n in ipairs(order) do
+    local prof = assert(validate(profiles[n]))
+    L[#L + 1] = format("%-9s %s\n          %s", n, prof.title or "", profile_line(prof))
+  end
+  return concat(L, "\n") .. "\n"
+end
+
+
 local function get(name)
   return profiles[name]
+end
+
+-- Marks a table validate returned, so that resolve does not check it again per call.
+local RESOLVED = {}
+
+-- A validated profile from a name (nil: national), a table, or one resolve already returned.
+-- Returns it, or nil and a message.
+local function resolve(p)
+  if type(p) == "table" and getmetatable(p) == RESOLVED then return p end
+  if p == nil then p = "national" end
+  if type(p) == "string" then
+    if not profiles[p] then return nil, format("no profile '%s'; the profiles are %s", p, concat(order, ", ")) end
+    p = profiles[p]
+  end
+  local q, msg = validate(p)
+  if not q then return nil, msg end
+  return setmetatable(q, RESOLVED)
 end
 
 local function copy(name)
@@ -279,6 +381,7 @@ local function names()
   return deepcopy(order)
 end
 
-local M = { validate = validate, get = get, copy = copy, names = names }
+local M = { validate = validate, resolve = resolve, get = get, copy = copy, names = names, describe = describe,
+  list = list, bands_text = bands_text }
 for _, n in ipairs(order) do M[n] = profiles[n] end
 return M

@@ -1,0 +1,791 @@
+/* jixiao score: recomputes self-evaluation scores under a scoring profile (DOMAIN.md §3).
+ * The rules live in lua/jixiao/score.lua and the profiles in lua/jixiao/profiles.lua; this
+ * file reads the tables, hands each project to the engine and writes what it returns, with
+ * how every score was reached, as text or JSON. */
+#include <stdio.h>
+#include <string.h>
+
+#include "atomic.h"
+#include "cli.h"
+#include "cmd.h"
+#include "each.h"
+#include "jsonw.h"
+#include "l_model.h"
+#include "lauxlib.h"
+#include "lhost.h"
+
+static const char help[] =
+    "usage: jixiao score [OPTIONS] FILE...\n"
+    "\n"
+    "Recomputes each project's self-evaluation score under a scoring profile: the execution\n"
+    "score from the recomputed rate, a score per indicator by the rule that applies, 不适用\n"
+    "indicators dropped with their weight re-normalised, the total and the grade. Every score\n"
+    "says how it was reached. A table without 分值 columns gets each 一级 block's weight split\n"
+    "evenly among its indicators; a table that carries its own 分值/得分 is scored with its\n"
+    "weights, and its 得分 and total are checked against the recomputed scores.\n"
+    "\n"
+    "options:\n"
+    "  --profile NAME       national (default), platform, hebei or sichuan\n"
+    "  --profile-file FILE  a Lua file returning a profile table; it may start from a named\n"
+    "                       one: local p = require(\"jixiao.profiles\").copy(\"national\")\n"
+    "  --list-profiles      describe the named profiles and exit\n"
+    "  --format FMT         text (default) or json\n"
+    "  -o, --output FILE    write to FILE atomically (nothing is written if any input fails)\n"
+    "%s"
+    "\n"
+    "Exit status: 0 scored; 1 a table's own 得分 or total disagrees with the recomputed score, a\n"
+    "score exceeds its weight, or the table's weights do not sum to the profile's total; 2 an\n"
+    "input could not be read, a profile is not valid, or bad usage.\n";
+
+/* The engine's values sit in these slots of the outer stack between calls, and every
+ * protected call receives copies in the same slots, with the run after them. */
+enum { S_MOD = 1, S_PROF, S_DESC, S_DOC, S_LAYOUT, S_RUN };
+
+#define MAX_GRADES 16
+
+struct run {
+    lua_State *L;
+    FILE *f;
+    int json, list;
+    jx_jsonw w;
+    const char *profile, *profile_file;
+    char setup_msg[1024]; /* why the profile could not be had (set by setup) */
+    int broken;           /* the engine raised: reported, nothing more is scored */
+    long docs, projects, errors;
+    /* the document being scored */
+    const jx_doc *doc;
+    const jx_project *p;
+    const char *stop; /* the reader error that cut the document short */
+    long dprojects, derrors, grades[MAX_GRADES];
+    int weights_table, weights_profile;
+};
+
+/* ------------------------------------------------------------ reading results */
+
+/* Pushes field k of the table at t and returns its text (NULL, still pushed, when it
+ * is not a string). */
+static const char *get_str(lua_State *L, int t, const char *k, size_t *n)
+{
+    lua_getfield(L, t, k);
+    return lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, n) : NULL;
+}
+
+static long get_int(lua_State *L, int t, const char *k)
+{
+    lua_getfield(L, t, k);
+    long v = (long)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Prints at most max characters of UTF-8 text s, then "…" if it was longer. */
+static void put_short(FILE *f, const char *s, size_t n, int max)
+{
+    size_t i = 0;
+    int chars = 0;
+    while (i < n) {
+        if (chars == max) {
+            fputs("…", f);
+            return;
+        }
+        size_t j = i + 1;
+        while (j < n && ((unsigned char)s[j] & 0xC0) == 0x80) j++;
+        fwrite(s + i, 1, j - i, f);
+        chars++;
+        i = j;
+    }
+}
+
+/* ------------------------------------------------------------ JSON */
+
+/* A decimal text ("16.67") written as a JSON number, exactly as the engine wrote it. */
+static void j_dec_value(struct run *r, const char *s, size_t n)
+{
+    jx_dec d;
+    if (jx_dec_parse(s, n, &d) == 1) jx_jsonw_dec(&r->w, d);
+    else jx_jsonw_str(&r->w, s, n);
+}
+
+typedef void (*j_each)(struct run *, int);
+
+/* Writes field k of the table at t by its kind: 's' text, 'n' decimal text as a number,
+ * 'i' integer, 'b' boolean, 'l' list of texts, 'd' pair of decimal texts; absent fields
+ * are left out. */
+static void j_field(struct run *r, int t, char kind, const char *k)
+{
+    lua_State *L = r->L;
+    int type = lua_getfield(L, t, k);
+    size_t n;
+    if (type == LUA_TNIL || (kind == 'b' && type != LUA_TBOOLEAN) || (kind == 'i' && type != LUA_TNUMBER) ||
+        ((kind == 'l' || kind == 'd') && type != LUA_TTABLE) || (strchr("sn", kind) && type != LUA_TSTRING)) {
+        lua_pop(L, 1);
+        return;
+    }
+    jx_jsonw_key(&r->w, k);
+    const char *s = type == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
+    if (kind == 's') jx_jsonw_str(&r->w, s, n);
+    else if (kind == 'n') j_dec_value(r, s, n);
+    else if (kind == 'i') jx_jsonw_int(&r->w, (long long)lua_tointeger(L, -1));
+    else if (kind == 'b') jx_jsonw_bool(&r->w, lua_toboolean(L, -1));
+    else {
+        jx_jsonw_arr(&r->w);
+        for (lua_Integer i = 1, len = luaL_len(L, -1); i <= len; i++) {
+            lua_rawgeti(L, -1, i);
+            if ((s = lua_tolstring(L, -1, &n)) != NULL) {
+                if (kind == 'd') j_dec_value(r, s, n);
+                else jx_jsonw_str(&r->w, s, n);
+            }
+            lua_pop(L, 1);
+        }
+        jx_jsonw_end_arr(&r->w);
+    }
+    lua_pop(L, 1);
+}
+
+/* Writes the fields named in spec, in its order: "s:name n:weight …" (kinds as j_field). */
+static void j_fields(struct run *r, int t, const char *spec)
+{
+    char key[32];
+    while (*spec) {
+        char kind = spec[0];
+        const char *k = spec + 2, *end = strchr(k, ' ');
+        size_t len = end ? (size_t)(end - k) : strlen(k);
+        if (len >= sizeof key) len = sizeof key - 1;
+        memcpy(key, k, len);
+        key[len] = 0;
+        j_field(r, t, kind, key);
+        spec = end ? end + 1 : k + len;
+    }
+}
+
+/* Field k, a table, as an object (list = 0) or a list of objects, each written by each. */
+static void j_nested(struct run *r, int t, const char *k, int list, j_each each)
+{
+    lua_State *L = r->L;
+    if (lua_getfield(L, t, k) == LUA_TTABLE && (!list || luaL_len(L, -1) > 0 || strcmp(k, "items") != 0)) {
+        int v = lua_gettop(L);
+        jx_jsonw_key(&r->w, k);
+        if (!list) {
+            jx_jsonw_obj(&r->w);
+            each(r, v);
+            jx_jsonw_end_obj(&r->w);
+        } else {
+            jx_jsonw_arr(&r->w);
+            for (lua_Integer i = 1, n = luaL_len(L, v); i <= n; i++) {
+                lua_rawgeti(L, v, i);
+                jx_jsonw_obj(&r->w);
+                each(r, lua_gettop(L));
+                jx_jsonw_end_obj(&r->w);
+                lua_pop(L, 1);
+            }
+            jx_jsonw_end_arr(&r->w);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+static void j_flag(struct run *r, int t) { j_fields(r, t, "s:level s:code s:message"); }
+static void j_stated(struct run *r, int t) { j_fields(r, t, "n:weight n:score n:total b:agrees"); }
+static void j_item(struct run *r, int t)
+{
+    j_fields(r, t, "i:n s:target n:weight n:score s:rule s:tier s:explanation");
+}
+static void j_block(struct run *r, int t) { j_fields(r, t, "s:level1 n:weight n:score i:indicators"); }
+static void j_band(struct run *r, int t) { j_fields(r, t, "s:grade n:min"); }
+static void j_tier(struct run *r, int t) { j_fields(r, t, "s:tier n:low n:high n:point"); }
+static void j_reading(struct run *r, int t) { j_fields(r, t, "s:reported s:shortfall s:late"); }
+static void j_exec_rule(struct run *r, int t) { j_fields(r, t, "n:weight b:cap n:explain_below"); }
+
+static void j_indicator(struct run *r, int t)
+{
+    j_fields(r, t, "s:level1 s:level2 s:key s:block s:target s:result n:weight n:nominal_weight n:score s:rule "
+                   "s:tier d:band s:dropped s:guess");
+    j_nested(r, t, "items", 1, j_item);
+    j_nested(r, t, "stated", 0, j_stated);
+    j_fields(r, t, "s:explanation");
+}
+
+static void j_execution(struct run *r, int t)
+{
+    j_fields(r, t, "n:weight n:score n:rate s:rate_source b:capped");
+    j_nested(r, t, "stated", 0, j_stated);
+    j_fields(r, t, "s:explanation");
+}
+
+static void j_project(struct run *r, int t)
+{
+    jx_jsonw_obj(&r->w);
+    j_fields(r, t, "i:line i:index s:seq s:name n:total s:grade s:explanation s:weights");
+    j_nested(r, t, "execution", 0, j_execution);
+    j_nested(r, t, "blocks", 1, j_block);
+    j_nested(r, t, "indicators", 1, j_indicator);
+    j_nested(r, t, "stated", 0, j_stated);
+    j_fields(r, t, "l:notes");
+    j_nested(r, t, "flags", 1, j_flag);
+    jx_jsonw_end_obj(&r->w);
+}
+
+static void j_profile(struct run *r, int t)
+{
+    j_fields(r, t, "s:name s:title n:total");
+    j_nested(r, t, "execution", 0, j_exec_rule);
+    j_nested(r, t, "blocks", 1, j_block);
+    j_fields(r, t, "s:split");
+    j_nested(r, t, "bands", 1, j_band);
+    j_nested(r, t, "tiers", 1, j_tier);
+    j_nested(r, t, "reading", 0, j_reading);
+    j_fields(r, t, "s:reverse n:over s:not_applicable");
+}
+
+/* ------------------------------------------------------------ text */
+
+/* Prints “text” shortened, or "none" when field k is absent. */
+static void t_quoted(struct run *r, int t, const char *k)
+{
+    size_t n;
+    const char *s = get_str(r->L, t, k, &n);
+    if (s && n) {
+        fputs("“", r->f);
+        put_short(r->f, s, n, 24);
+        fputs("”", r->f);
+    } else {
+        fputs("none", r->f);
+    }
+    lua_pop(r->L, 1);
+}
+
+/* Prints "PRE the table says S: agrees|DISAGREES" for a stated {score, agrees}. */
+static void t_stated(struct run *r, int t, const char *pre)
+{
+    lua_State *L = r->L;
+    int base = lua_gettop(L);
+    if (lua_getfield(L, t, "stated") == LUA_TTABLE) {
+        int st = lua_gettop(L);
+        size_t n;
+        const char *score = get_str(L, st, "score", &n);
+        lua_getfield(L, st, "agrees");
+        if (score)
+            fprintf(r->f, "%sthe table says %s: %s\n", pre, score, lua_toboolean(L, -1) ? "agrees" : "DISAGREES");
+    }
+    lua_settop(L, base);
+}
+
+static void t_indicator(struct run *r, int t)
+{
+    lua_State *L = r->L;
+    FILE *f = r->f;
+    int base = lua_gettop(L);
+    size_t n;
+    luaL_checkstack(L, 16, "scoring output");
+    const char *name = get_str(L, t, "level2", &n);
+    if (!name) name = get_str(L, t, "block", &n);
+    const char *score = get_str(L, t, "score", &n);
+    const char *how = get_str(L, t, "how", &n);
+    if (!score) {
+        fprintf(f, "     %s: %s\n", name ? name : "?", how ? how : "dropped");
+        lua_settop(L, base);
+        return;
+    }
+    const char *w = get_str(L, t, "weight", &n), *nominal = get_str(L, t, "nominal_weight", &n);
+    fprintf(f, "     %s %s of %s", name ? name : "?", score, w ? w : "?");
+    if (w && nominal && strcmp(w, nominal) != 0) fprintf(f, " (re-normalised from %s)", nominal);
+    fputs(": target ", f);
+    t_quoted(r, t, "target");
+    fputs(", result ", f);
+    t_quoted(r, t, "result");
+    fputc('\n', f);
+    lua_getfield(L, t, "items");
+    int items = lua_gettop(L);
+    lua_Integer nitems = lua_type(L, items) == LUA_TTABLE ? luaL_len(L, items) : 0;
+    if (nitems == 0) fprintf(f, "       %s\n", how ? how : "");
+    for (lua_Integer i = 1; i <= nitems; i++) {
+        lua_rawgeti(L, items, i);
+        int it = lua_gettop(L);
+        fprintf(f, "       item %ld ", get_int(L, it, "n"));
+        t_quoted(r, it, "target");
+        const char *is = get_str(L, it, "score", &n), *iw = get_str(L, it, "weight", &n);
+        const char *ie = get_str(L, it, "explanation", &n);
+        fprintf(f, " %s of %s: %s\n", is ? is : "?", iw ? iw : "?", ie ? ie : "");
+        lua_settop(L, items);
+    }
+    if (nitems > 0) {
+        const char *guess = get_str(L, t, "guess", &n);
+        if (guess) fprintf(f, "       [%s]\n", guess);
+    }
+    t_stated(r, t, "       ");
+    lua_settop(L, base);
+}
+
+static void t_project(struct run *r, int t)
+{
+    lua_State *L = r->L;
+    FILE *f = r->f;
+    int base = lua_gettop(L);
+    size_t n;
+    luaL_checkstack(L, 32, "scoring output");
+    const char *seq = get_str(L, t, "seq", &n);
+    const char *name = get_str(L, t, "name", &n);
+    const char *total = get_str(L, t, "total", &n), *grade = get_str(L, t, "grade", &n);
+    if (seq && *seq) fprintf(f, "%s. ", seq);
+    else fprintf(f, "%ld. ", get_int(L, t, "index"));
+    fprintf(f, "%s (line %ld): %s, %s\n", name ? name : "", get_int(L, t, "line"), total ? total : "?",
+            grade ? grade : "?");
+
+    lua_getfield(L, t, "execution");
+    int e = lua_gettop(L);
+    const char *es = get_str(L, e, "score", &n), *ew = get_str(L, e, "weight", &n);
+    const char *ex = get_str(L, e, "explanation", &n);
+    fprintf(f, "   预算执行 %s of %s: %s\n", es ? es : "?", ew ? ew : "?", ex ? ex : "");
+    t_stated(r, e, "     ");
+
+    lua_getfield(L, t, "blocks");
+    int blocks = lua_gettop(L);
+    lua_getfield(L, t, "indicators");
+    int inds = lua_gettop(L);
+    lua_Integer nb = luaL_len(L, blocks), ni = luaL_len(L, inds);
+    for (lua_Integer b = 1; b <= nb; b++) {
+        lua_rawgeti(L, blocks, b);
+        int bt = lua_gettop(L);
+        const char *l1 = get_str(L, bt, "level1", &n);
+        const char *bs = get_str(L, bt, "score", &n), *bw = get_str(L, bt, "weight", &n);
+        fprintf(f, "   %s %s of %s\n", l1 ? l1 : "?", bs ? bs : "?", bw ? bw : "?");
+        for (lua_Integer i = 1; l1 && i <= ni; i++) {
+            lua_rawgeti(L, inds, i);
+            int it = lua_gettop(L);
+            const char *blk = get_str(L, it, "block", &n);
+            if (blk && !strcmp(blk, l1)) t_indicator(r, it);
+            lua_settop(L, bt);
+        }
+        lua_settop(L, inds);
+    }
+    const char *ex2 = get_str(L, t, "explanation", &n);
+    fprintf(f, "   total: %s\n", ex2 ? ex2 : "");
+    if (lua_getfield(L, t, "stated") == LUA_TTABLE) {
+        int st = lua_gettop(L);
+        const char *tot = get_str(L, st, "total", &n);
+        lua_getfield(L, st, "agrees");
+        if (tot) fprintf(f, "   the table's total %s: %s\n", tot, lua_toboolean(L, -1) ? "agrees" : "DISAGREES");
+    }
+    lua_settop(L, inds);
+    lua_getfield(L, t, "notes");
+    int notes = lua_gettop(L);
+    for (lua_Integer i = 1, k = luaL_len(L, notes); i <= k; i++) {
+        lua_rawgeti(L, notes, i);
+        const char *note = lua_tostring(L, -1);
+        if (note) fprintf(f, "   note: %s\n", note);
+        lua_pop(L, 1);
+    }
+    lua_getfield(L, t, "flags");
+    int flags = lua_gettop(L);
+    for (lua_Integer i = 1, k = luaL_len(L, flags); i <= k; i++) {
+        lua_rawgeti(L, flags, i);
+        int fl = lua_gettop(L);
+        const char *lv = get_str(L, fl, "level", &n), *code = get_str(L, fl, "code", &n);
+        const char *msg = get_str(L, fl, "message", &n);
+        fprintf(f, "   %s %s: %s\n", lv ? lv : "?", code ? code : "?", msg ? msg : "");
+        lua_settop(L, flags);
+    }
+    fputc('\n', f);
+    lua_settop(L, base);
+}
+
+/* ------------------------------------------------------------ the engine, protected */
+
+/* Loads the engine and the profile. Results: module, profile, its description and two
+ * nils (document, layout); on a profile that cannot be had, setup_msg says why. */
+static int l_setup(lua_State *L)
+{
+    struct run *r = lua_touserdata(L, 1);
+    lua_settop(L, 0);
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "jixiao.score");
+    lua_call(L, 1, 1);
+    if (r->list) {
+        lua_getfield(L, 1, "list");
+        lua_call(L, 0, 1);
+        fputs(lua_tostring(L, -1), stdout);
+        return 0;
+    }
+    lua_getfield(L, 1, "profile");
+    if (r->profile_file) {
+        jx_err err;
+        if (jx_lua_loadfile(L, r->profile_file, &err) != 0) {
+            snprintf(r->setup_msg, sizeof r->setup_msg, "%s", err.msg);
+            return 0;
+        }
+        lua_call(L, 0, 1);
+    } else {
+        lua_pushstring(L, r->profile ? r->profile : "national");
+    }
+    lua_call(L, 1, 2);
+    if (lua_isnil(L, -2)) {
+        const char *msg = lua_tostring(L, -1);
+        if (r->profile_file)
+            snprintf(r->setup_msg, sizeof r->setup_msg, "%s: the profile is not valid: %s", r->profile_file, msg);
+        else
+            snprintf(r->setup_msg, sizeof r->setup_msg, "--profile: %s", msg);
+        return 0;
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "describe");
+    lua_pushvalue(L, 2);
+    lua_call(L, 1, 1);
+    lua_pushnil(L);
+    lua_pushnil(L);
+    return 5;
+}
+
+/* Calls fn with the engine's slots and the run, protected; fn returns the document and
+ * layout to keep. A failure is reported once and stops all further scoring. */
+static int engine(struct run *r, lua_CFunction fn)
+{
+    lua_State *L = r->L;
+    jx_err err;
+    if (r->broken) return -1;
+    lua_pushcfunction(L, fn);
+    for (int i = S_MOD; i < S_RUN; i++) lua_pushvalue(L, i);
+    lua_pushlightuserdata(L, r);
+    if (jx_lua_pcall(L, S_RUN, 2, &err) != 0) {
+        const char *msg = lua_tostring(L, -1);
+        fprintf(stderr, "jixiao score: %s\n", msg ? msg : err.msg);
+        lua_pop(L, 1);
+        r->broken = 1;
+        return -1;
+    }
+    lua_replace(L, S_LAYOUT);
+    lua_replace(L, S_DOC);
+    return 0;
+}
+
+static int keep(lua_State *L)
+{
+    lua_pushvalue(L, S_DOC);
+    lua_pushvalue(L, S_LAYOUT);
+    return 2;
+}
+
+static int l_begin(lua_State *L)
+{
+    struct run *r = lua_touserdata(L, S_RUN);
+    if (r->json) {
+        jx_jsonw_obj(&r->w);
+        jx_jsonw_key(&r->w, "profile");
+        jx_jsonw_obj(&r->w);
+        j_profile(r, S_DESC);
+        jx_jsonw_end_obj(&r->w);
+        jx_jsonw_key(&r->w, "files");
+        jx_jsonw_arr(&r->w);
+    } else {
+        size_t n;
+        const char *name = get_str(L, S_DESC, "name", &n), *line = get_str(L, S_DESC, "line", &n);
+        fprintf(r->f, "profile %s: %s\n\n", name ? name : "?", line ? line : "");
+    }
+    return keep(L);
+}
+
+static int l_doc(lua_State *L)
+{
+    struct run *r = lua_touserdata(L, S_RUN);
+    jx_l_push_doc(L, r->doc);
+    lua_replace(L, S_DOC);
+    lua_pushnil(L);
+    lua_replace(L, S_LAYOUT);
+    if (r->json) {
+        jx_jsonw_obj(&r->w);
+        j_fields(r, S_DOC, "s:source s:title i:year s:department s:unit");
+        jx_jsonw_key(&r->w, "projects");
+        jx_jsonw_arr(&r->w);
+    } else {
+        size_t n;
+        const char *sep = "   ";
+        fprintf(r->f, "== %s\n", r->doc->source ? r->doc->source : "-");
+        const char *about[] = {get_str(L, S_DOC, "title", &n), get_str(L, S_DOC, "department", &n)};
+        for (int i = 0; i < 2; i++) {
+            if (!about[i]) continue;
+            fprintf(r->f, "%s%s", sep, about[i]);
+            sep = " · ";
+        }
+        const char *unit = get_str(L, S_DOC, "unit", &n);
+        if (unit) fprintf(r->f, "%s单位 %s", sep, unit), sep = " · ";
+        if (strcmp(sep, "   ") != 0) fputc('\n', r->f);
+    }
+    return keep(L);
+}
+
+static void t_weights(struct run *r, lua_State *L, int res)
+{
+    size_t n;
+    const char *w = get_str(L, res, "weights", &n);
+    lua_getfield(L, S_LAYOUT, "any");
+    int any = lua_toboolean(L, -1);
+    if (w && !strcmp(w, "table"))
+        fputs("   weights: the table's own 分值; its 得分 and total are checked against the recomputed scores\n\n", r->f);
+    else if (any)
+        fputs("   weights: the table's 分值 columns are incomplete, so the profile's weights are used\n\n", r->f);
+    else
+        fputs("   weights: the table has no 分值 columns, so each 一级 block's weight is split evenly among its "
+              "indicators\n\n", r->f);
+    lua_pop(L, 2);
+}
+
+static int l_project(lua_State *L)
+{
+    struct run *r = lua_touserdata(L, S_RUN);
+    jx_l_push_project(L, r->doc, r->p);
+    int p = lua_gettop(L);
+    if (lua_isnil(L, S_LAYOUT)) {
+        lua_getfield(L, S_MOD, "layout");
+        lua_pushvalue(L, S_DOC);
+        lua_pushvalue(L, p);
+        lua_call(L, 2, 1);
+        lua_replace(L, S_LAYOUT);
+    }
+    lua_getfield(L, S_MOD, "project");
+    lua_pushvalue(L, p);
+    lua_pushvalue(L, S_DOC);
+    lua_pushvalue(L, S_PROF);
+    lua_pushvalue(L, S_LAYOUT);
+    lua_call(L, 4, 1);
+    int res = lua_gettop(L);
+    long errors = get_int(L, res, "errors");
+    r->errors += errors, r->derrors += errors;
+    size_t n;
+    const char *grade = get_str(L, res, "grade", &n);
+    lua_getfield(L, S_DESC, "grades");
+    for (lua_Integer i = 1, k = luaL_len(L, -1); grade && i <= k && i <= MAX_GRADES; i++) {
+        lua_rawgeti(L, -1, i);
+        if (lua_rawequal(L, -1, -3)) r->grades[i - 1]++;
+        lua_pop(L, 1);
+    }
+    lua_settop(L, res);
+    const char *w = get_str(L, res, "weights", &n);
+    if (w && !strcmp(w, "table")) r->weights_table++;
+    else r->weights_profile++;
+    lua_pop(L, 1);
+    if (r->json) j_project(r, res);
+    else {
+        if (r->dprojects == 0) t_weights(r, L, res);
+        t_project(r, res);
+    }
+    r->dprojects++, r->projects++;
+    return keep(L);
+}
+
+static int l_doc_end(lua_State *L)
+{
+    struct run *r = lua_touserdata(L, S_RUN);
+    lua_getfield(L, S_DESC, "grades");
+    int grades = lua_gettop(L);
+    lua_Integer ng = luaL_len(L, grades);
+    if (ng > MAX_GRADES) ng = MAX_GRADES;
+    if (r->json) {
+        jx_jsonw_end_arr(&r->w);
+        jx_jsonw_key(&r->w, "summary");
+        jx_jsonw_obj(&r->w);
+        jx_jsonw_key(&r->w, "projects");
+        jx_jsonw_int(&r->w, r->dprojects);
+        jx_jsonw_key(&r->w, "grades");
+        jx_jsonw_obj(&r->w);
+        for (lua_Integer i = 1; i <= ng; i++) {
+            lua_rawgeti(L, grades, i);
+            jx_jsonw_key(&r->w, lua_tostring(L, -1));
+            jx_jsonw_int(&r->w, r->grades[i - 1]);
+            lua_pop(L, 1);
+        }
+        jx_jsonw_end_obj(&r->w);
+        jx_jsonw_key(&r->w, "weights");
+        jx_jsonw_cstr(&r->w, r->weights_table && r->weights_profile ? "mixed" : r->weights_table ? "table" : "profile");
+        jx_jsonw_key(&r->w, "errors");
+        jx_jsonw_int(&r->w, r->derrors);
+        if (r->stop) {
+            jx_jsonw_key(&r->w, "error");
+            jx_jsonw_cstr(&r->w, r->stop);
+        }
+        jx_jsonw_end_obj(&r->w);
+        jx_jsonw_end_obj(&r->w);
+    } else {
+        const char *sep = ": ";
+        fprintf(r->f, "   %ld project%s scored", r->dprojects, r->dprojects == 1 ? "" : "s");
+        for (lua_Integer i = 1; i <= ng; i++) {
+            if (!r->grades[i - 1]) continue;
+            lua_rawgeti(L, grades, i);
+            fprintf(r->f, "%s%s %ld", sep, lua_tostring(L, -1), r->grades[i - 1]);
+            lua_pop(L, 1);
+            sep = ", ";
+        }
+        fprintf(r->f, "; %ld error%s\n", r->derrors, r->derrors == 1 ? "" : "s");
+        if (r->stop) fprintf(r->f, "   stopped early: %s\n", r->stop);
+        fputc('\n', r->f);
+    }
+    return keep(L);
+}
+
+/* ------------------------------------------------------------ the tables */
+
+static int doc_begin(void *ud, const jx_doc *d)
+{
+    struct run *r = ud;
+    r->doc = d;
+    r->docs++;
+    r->dprojects = r->derrors = 0;
+    r->weights_table = r->weights_profile = 0;
+    memset(r->grades, 0, sizeof r->grades);
+    return engine(r, l_doc) != 0;
+}
+
+static int project(void *ud, const jx_doc *d, const jx_project *p)
+{
+    struct run *r = ud;
+    if (p->kind == JX_ROW_TOTAL) return 0; /* the department total is not a project */
+    r->doc = d, r->p = p;
+    return engine(r, l_project) != 0;
+}
+
+static void doc_end(void *ud, const jx_doc *d, const jx_err *err)
+{
+    struct run *r = ud;
+    if (err) fprintf(stderr, "jixiao score: %s\n", err->msg);
+    r->doc = d, r->stop = err ? err->msg : NULL;
+    engine(r, l_doc_end);
+    r->stop = NULL;
+}
+
+static void fail(void *ud, const char *path, const jx_err *err)
+{
+    struct run *r = ud;
+    fprintf(stderr, "jixiao score: %s\n", err->msg);
+    if (r->json && !r->broken) {
+        jx_jsonw_obj(&r->w);
+        jx_jsonw_key(&r->w, "source");
+        jx_jsonw_cstr(&r->w, path);
+        jx_jsonw_key(&r->w, "error");
+        jx_jsonw_cstr(&r->w, err->msg);
+        jx_jsonw_end_obj(&r->w);
+    }
+}
+
+static void finish(struct run *r)
+{
+    if (!r->json) {
+        if (r->docs > 1) fprintf(r->f, "%ld project%s scored in all; %ld error%s\n", r->projects,
+                                              r->projects == 1 ? "" : "s", r->errors, r->errors == 1 ? "" : "s");
+        return;
+    }
+    jx_jsonw_end_arr(&r->w);
+    jx_jsonw_key(&r->w, "projects");
+    jx_jsonw_int(&r->w, r->projects);
+    jx_jsonw_key(&r->w, "errors");
+    jx_jsonw_int(&r->w, r->errors);
+    jx_jsonw_end_obj(&r->w);
+    fputc('\n', r->f);
+}
+
+int jx_cmd_score(int argc, char **argv)
+{
+    struct run r = {0};
+    jx_table_opts topts = {0};
+    const char *out_path = NULL, *fmt = "text", *v;
+    /* File operands are gathered in place at the front of argv (it outlives us). */
+    const char **files = (const char **)argv;
+    int nfiles = 0, rc, only_files = 0;
+    for (int i = 1; i < argc;) {
+        const char *a = argv[i];
+        if (only_files || a[0] != '-' || !strcmp(a, "-")) {
+            files[nfiles++] = a;
+            i++;
+            continue;
+        }
+        if (!strcmp(a, "--")) { only_files = 1; i++; continue; }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            printf(help, jx_cli_reader_help);
+            return 0;
+        }
+        if (!strcmp(a, "--list-profiles")) { r.list = 1; i++; continue; }
+        if ((rc = jx_cli_opt(argc, argv, &i, "--profile-file", &v)) != 0) {
+            if (rc < 0) return 2;
+            r.profile_file = v;
+            continue;
+        }
+        if ((rc = jx_cli_opt(argc, argv, &i, "--profile", &v)) != 0) {
+            if (rc < 0) return 2;
+            r.profile = v;
+            continue;
+        }
+        if ((rc = jx_cli_opt(argc, argv, &i, "--format", &v)) != 0) {
+            if (rc < 0) return 2;
+            if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
+                return jx_cli_usage("score", "--format: '%s' is not one of text, json", v);
+            fmt = v;
+            continue;
+        }
+        if ((rc = jx_cli_opt(argc, argv, &i, "--output", &v)) != 0 ||
+            (rc = jx_cli_opt(argc, argv, &i, "-o", &v)) != 0) {
+            if (rc < 0) return 2;
+            out_path = v;
+            continue;
+        }
+        if ((rc = jx_cli_reader_opt(argc, argv, &i, &topts)) != 0) {
+            if (rc < 0) return 2;
+            continue;
+        }
+        return jx_cli_usage("score", "unknown option '%s'; see 'jixiao help score'", a);
+    }
+    if (r.profile && r.profile_file)
+        return jx_cli_usage("score", "give --profile or --profile-file, not both");
+    if (!r.list && nfiles == 0)
+        return jx_cli_usage("score", "no input; give one or more files, or - for standard input");
+    r.json = !strcmp(fmt, "json");
+
+    jx_err err;
+    jx_atomic out = {0};
+    int status = 2, failed = 0;
+    lua_State *L = r.L = jx_lua_new(&err);
+    if (!L) {
+        fprintf(stderr, "jixiao score: %s\n", err.msg);
+        return 2;
+    }
+    lua_pushcfunction(L, l_setup);
+    lua_pushlightuserdata(L, &r);
+    if (jx_lua_pcall(L, 1, S_RUN - 1, &err) != 0) {
+        fprintf(stderr, "jixiao score: %s\n", lua_tostring(L, -1));
+        goto done;
+    }
+    if (r.setup_msg[0]) {
+        fprintf(stderr, "jixiao score: %s\n", r.setup_msg);
+        goto done;
+    }
+    if (r.list) {
+        status = 0;
+        goto done;
+    }
+    r.f = stdout;
+    if (out_path) {
+        if (jx_atomic_open(&out, out_path, &err) < 0) {
+            fprintf(stderr, "jixiao score: %s\n", err.msg);
+            goto done;
+        }
+        r.f = out.f;
+    }
+    jx_jsonw_init(&r.w, r.f, 1);
+    engine(&r, l_begin);
+    jx_each_hooks h = {&r, doc_begin, project, doc_end, fail};
+    if (!r.broken) failed = jx_each_table(files, nfiles, &topts, &h);
+    if (!r.broken) finish(&r);
+    status = failed || r.broken ? 2 : r.errors ? 1 : 0;
+    if (out_path) {
+        if (status == 2) {
+            jx_atomic_abort(&out);
+            fprintf(stderr, "jixiao score: %s not written: %s\n", out_path,
+                    r.broken ? "scoring stopped" : "an input could not be read");
+        } else if (jx_atomic_commit(&out, &err) < 0) {
+            fprintf(stderr, "jixiao score: %s\n", err.msg);
+            status = 2;
+        }
+    } else if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "jixiao score: cannot write to standard output\n");
+        status = 2;
+    }
+done:
+    jx_lua_close(L);
+    return status;
+}

@@ -1,0 +1,1 @@
+return { { id = "Bad Id", project = function() end } }

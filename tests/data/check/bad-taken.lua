@@ -1,0 +1,1 @@
+return { { id = "sum-of-parts", doc = "clashes with a built-in rule", project = function() end } }
