@@ -1,4 +1,4 @@
-/* jixiao check's core (DOMAIN.md §5): the registry of rules (C and Lua
+/* jixiao check's core: the registry of rules (C and Lua
  * built-ins, user rules added at run time), the findings of one row or
  * document, the money and structure rules that need no Lua (check_rules.c)
  * and the text/JSON report (out_check.c). Nothing here touches a Lua state. */

@@ -1,4 +1,4 @@
-/* The checks that need no Lua (DOMAIN.md §5): money adding up (sum of parts,
+/* The checks that need no Lua: money adding up (sum of parts,
  * printed rate, total rows), spending against zero or over the budget, low
  * execution without a reason, 元/万元 slips, ragged-row repairs and the table
  * reader's own diagnostics. Exact decimals throughout, no floating point. */

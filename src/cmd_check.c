@@ -1,4 +1,4 @@
-/* jixiao check: runs the reviewers' checks (DOMAIN.md §5) over tables and
+/* jixiao check: runs the reviewers' checks over tables and
  * reports the findings. Money and structure rules run in C (check_rules.c);
  * rules on indicator texts run in lua/jixiao/check.lua, in one Lua state that
  * is created only once an enabled Lua rule has a table to read. */

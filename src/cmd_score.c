@@ -1,4 +1,4 @@
-/* jixiao score: recomputes self-evaluation scores under a scoring profile (DOMAIN.md §3).
+/* jixiao score: recomputes self-evaluation scores under a scoring profile.
  * The rules live in lua/jixiao/score.lua and the profiles in lua/jixiao/profiles.lua; this
  * file reads the tables, hands each project to the engine and writes what it returns, with
  * how every score was reached, as text or JSON. */

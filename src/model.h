@@ -1,4 +1,4 @@
-/* The canonical model of a self-evaluation table (DOMAIN.md §1, §4): a document
+/* The canonical model of a self-evaluation table: a document
  * (preamble, columns mapped to canonical fields) and its projects, one row each,
  * realigned when ragged. Projects reference the reader's buffers and are valid
  * until the next row is read; the document lives until the table is closed. */

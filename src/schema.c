@@ -1,5 +1,5 @@
 /* Column mapping: each column's header path is matched against a synonym table
- * (DOMAIN.md §4) and gets a canonical field, by label and never by position, so
+ * and gets a canonical field, by label and never by position, so
  * reordered, renamed or missing columns still map. Unknown columns stay, under
  * their path, as JX_F_UNKNOWN. Also names the fields and indicator levels. */
 #include <stdlib.h>

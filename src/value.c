@@ -1,4 +1,4 @@
-/* Values as people write them in self-evaluation tables (DOMAIN.md §4):
+/* Values as people write them in self-evaluation tables:
  * execution rates in their three spellings, the stated money unit, a fold
  * for comparing labels, and UTF-8-safe truncation. Byte-level loops over
  * UTF-8; no allocation, no locale. */

@@ -1,4 +1,4 @@
-/* Reading values as people write them in these tables (DOMAIN.md §4): rates,
+/* Reading values as people write them in these tables: rates,
  * money units, and a text fold for matching labels regardless of full-width
  * forms and spacing. Pure functions, no allocation. */
 #ifndef JX_VALUE_H

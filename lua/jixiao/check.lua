@@ -1,4 +1,4 @@
--- jixiao.check: the reviewers' checks that read indicator texts (DOMAIN.md §5), run by
+-- jixiao.check: the reviewers' checks that read indicator texts, run by
 -- `jixiao check` beside the money checks in C (src/check_rules.c), and the shape of the
 -- rules a user adds with `--rules FILE.lua`.
 --

@@ -1,6 +1,6 @@
 -- jixiao.indicator: reads the indicator cells of a 绩效自评表 (年度指标内容 targets and
 -- 完成情况 results) into structured values, and judges a result against its target
--- by the scoring rules of DOMAIN.md §3. The grammar is LPeg, compiled once and
+-- by the usual self-evaluation scoring rules. The grammar is LPeg, compiled once and
 -- rebuilt only when a user extends it.
 --
 --   local ind = require "jixiao.indicator"

@@ -1,4 +1,4 @@
--- jixiao.profiles: the named scoring profiles of `jixiao score` (DOMAIN.md §3). Scoring
+-- jixiao.profiles: the named scoring profiles of `jixiao score`. Scoring
 -- rules differ by province and year, so each set of rules is a plain table a user can
 -- copy, change and pass back with `jixiao score --profile-file my.lua`:
 --

@@ -1,4 +1,4 @@
--- jixiao.score: the scoring engine of `jixiao score` (DOMAIN.md §3). Recomputes a project's
+-- jixiao.score: the scoring engine of `jixiao score`. Recomputes a project's
 -- self-evaluation score under a profile (jixiao.profiles): the execution score, a score per
 -- indicator with the rule that produced it, not-applicable re-normalisation, the total and
 -- the grade, and compares them with the 分值/得分 a table carries itself.

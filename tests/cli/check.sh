@@ -4,7 +4,7 @@
 SEED=tests/data/000_657db78fa8902e38.txt
 C=tests/data/check
 
-# The seed: the findings DOMAIN.md §1 lists, nothing about money (all six rows add up).
+# The seed: the findings a reviewer reports, nothing about money (all six rows add up).
 golden check_seed 0 "$JX" check "$SEED"
 golden check_json_seed 0 "$JX" check --format json "$SEED"
 check check_seed_has_2020_date "\"$JX\" check $SEED | grep -q 'date-outside-year.*2020年7月26日完成发放'"

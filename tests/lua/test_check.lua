@@ -178,11 +178,11 @@ end
 
 ---------------------------------------------------------------- the schema and the reports
 
-t.test("schema: draft 2020-12, documented in the README fragment", function()
+t.test("schema: draft 2020-12, documented in README.md", function()
   t.eq(schema["$schema"], "https://json-schema.org/draft/2020-12/schema")
-  local md = slurp(C .. "README-fragment.md")
+  local md = slurp("README.md")
   local block = md:match("<!%-%- report%.schema%.json %-%->%s*```json\n(.-)\n```")
-  t.ok(block, "the fragment has the schema in a ```json block after <!-- report.schema.json -->")
+  t.ok(block, "README.md has the schema in a ```json block after <!-- report.schema.json -->")
   t.eq(decode(block), schema)
 end)
 
@@ -260,7 +260,7 @@ end
 
 ---------------------------------------------------------------- the seed
 
-t.test("seed: the findings DOMAIN.md lists, no money errors", function()
+t.test("seed: the findings a reviewer reports, no money errors", function()
   local r = decode((jx("--format json " .. SEED)))
   conforms(r, "seed")
   local have = {}
@@ -307,9 +307,9 @@ t.test("--list-rules: the C registry's Lua rules are check.rules, in order", fun
   for _, r in ipairs(check.rules) do mine[#mine + 1] = r.id end
   t.eq(lua_ids, mine)
   t.ok(#all > #mine, "C rules listed too")
-  local md = slurp(C .. "README-fragment.md")
+  local md = slurp("README.md")
   for _, id in ipairs(all) do
-    t.ok(md:find("`" .. id .. "`", 1, true), "the README fragment does not document " .. id)
+    t.ok(md:find("`" .. id .. "`", 1, true), "README.md does not document " .. id)
   end
 end)
 

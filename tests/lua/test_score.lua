@@ -1,4 +1,4 @@
--- Tests for jixiao.score and jixiao.profiles: every scoring rule of DOMAIN.md §3 with
+-- Tests for jixiao.score and jixiao.profiles: every scoring rule with
 -- numbers, each profile, profile validation and a user profile copied and changed.
 
 local t = require "jixiao.testing"

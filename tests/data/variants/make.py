@@ -20,7 +20,7 @@ def write(name, data, enc="utf-8"):
 
 
 # The seed's rows as the model has them after realignment (rows 4-6 repaired
-# the way DOMAIN.md §1 describes; the uncertain gaps placed where jixiao's best
+# as the cells show them; the uncertain gaps placed where jixiao's best
 # guess puts them). Used for variants that change the column layout.
 def full_rows():
     rows = [l.split("\t") for l in DATA]
@@ -73,7 +73,7 @@ write("fullwidth.txt", table(hdr, f))
 
 full = full_rows()
 
-# Renamed labels: the synonyms of DOMAIN.md §4.
+# Renamed labels: the synonyms of the column mapping (src/schema.c).
 ren = [list(r) for r in hdr]
 ren[0][1] = "单位名称"
 ren[0][3] = "全年预算数"
