@@ -45,6 +45,19 @@ int jx_cli_opt(int argc, char **argv, int *i, const char *name, const char **val
     return 1;
 }
 
+int jx_cli_operand(char **argv, int *i, int *nfiles, int *only_files)
+{
+    const char *a = argv[*i];
+    if (!*only_files && !strcmp(a, "--")) {
+        *only_files = 1;
+        (*i)++;
+        return 1;
+    }
+    if (!*only_files && a[0] == '-' && a[1] != 0) return 0;
+    argv[(*nfiles)++] = argv[(*i)++];
+    return 1;
+}
+
 static int number(const char *opt, const char *v, long min, long *out)
 {
     char *end;

@@ -10,6 +10,11 @@
  * what it used and returns 1; returns 0 if argv[*i] is another option; prints
  * an error and returns -1 if the value is missing. */
 int jx_cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+/* If argv[*i] is a file operand ("-", anything not starting with '-', or
+ * anything after "--") or the "--" separator itself, consumes it and returns 1;
+ * operands are gathered in order at the front of argv (argv outlives the
+ * command), counted in *nfiles. *only_files starts at 0. */
+int jx_cli_operand(char **argv, int *i, int *nfiles, int *only_files);
 /* Consumes one reader option at argv[*i] into o: 1 used, 0 not a reader option,
  * -1 bad value (message printed). */
 int jx_cli_reader_opt(int argc, char **argv, int *i, jx_table_opts *o);

@@ -338,11 +338,7 @@ static int options(int argc, char **argv, jx_table_opts *topts, jx_check_format 
     int r, only_files = 0;
     for (int i = 1; i < argc;) {
         const char *a = argv[i];
-        if (only_files || a[0] != '-' || !strcmp(a, "-")) {
-            argv[(*nfiles)++] = argv[i++];
-            continue;
-        }
-        if (!strcmp(a, "--")) { only_files = 1; i++; continue; }
+        if (jx_cli_operand(argv, &i, nfiles, &only_files)) continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             printf(help, jx_cli_reader_help);
             return -1;

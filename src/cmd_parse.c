@@ -39,17 +39,11 @@ int jx_cmd_parse(int argc, char **argv)
     jx_table_opts topts = {0};
     jx_format fmt = JX_FMT_JSON;
     const char *out_path = NULL, *v;
-    /* File operands are gathered in place at the front of argv (it outlives us). */
-    const char **files = (const char **)argv;
+    const char **files = (const char **)argv; /* operands, gathered by jx_cli_operand */
     int nfiles = 0, r, only_files = 0;
     for (int i = 1; i < argc;) {
         const char *a = argv[i];
-        if (only_files || a[0] != '-' || !strcmp(a, "-")) {
-            files[nfiles++] = a;
-            i++;
-            continue;
-        }
-        if (!strcmp(a, "--")) { only_files = 1; i++; continue; }
+        if (jx_cli_operand(argv, &i, &nfiles, &only_files)) continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) return jx_help("parse");
         if ((r = jx_cli_opt(argc, argv, &i, "--format", &v)) != 0) {
             if (r < 0) return 2;

@@ -685,17 +685,11 @@ int jx_cmd_score(int argc, char **argv)
     struct run r = {0};
     jx_table_opts topts = {0};
     const char *out_path = NULL, *fmt = "text", *v;
-    /* File operands are gathered in place at the front of argv (it outlives us). */
-    const char **files = (const char **)argv;
+    const char **files = (const char **)argv; /* operands, gathered by jx_cli_operand */
     int nfiles = 0, rc, only_files = 0;
     for (int i = 1; i < argc;) {
         const char *a = argv[i];
-        if (only_files || a[0] != '-' || !strcmp(a, "-")) {
-            files[nfiles++] = a;
-            i++;
-            continue;
-        }
-        if (!strcmp(a, "--")) { only_files = 1; i++; continue; }
+        if (jx_cli_operand(argv, &i, &nfiles, &only_files)) continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             printf(help, jx_cli_reader_help);
             return 0;
