@@ -3,8 +3,10 @@
 #include "lmodules.h"
 
 int luaopen_lpeg(lua_State *L);
+int luaopen_jixiao_decimal(lua_State *L);
 
 const luaL_Reg jx_lua_modules[] = {
     {"lpeg", luaopen_lpeg},
+    {"jixiao.decimal", luaopen_jixiao_decimal},
     {NULL, NULL},
 };
