@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "lauxlib.h"
 #include "lhost.h"
+#include "l_stream.h"
 
 static const char help[] =
     "usage: jixiao run [OPTIONS] SCRIPT.lua [FILE...] [-- ARGS...]\n"
@@ -137,10 +138,10 @@ static int call_global(lua_State *L, const char *name, int nargs)
 /* The awk-style mode. If, after the main chunk, any of the globals begin,
  * document, project or finish is a function, jixiao calls begin(arg.args),
  * then streams the FILE operands (document(doc) once per FILE, project(p,
- * doc) once per project row of it, in order; the streaming unit fills the
- * marked place below), then finish(). `args` is
- * the stack index of the arg.args table as first built (the script may have
- * replaced the global). Returns 0, or -1 with the message on top. */
+ * doc) once per project row of it, in order; see l_stream.c), then finish().
+ * `args` is the stack index of the arg.args table as first built (the script
+ * may have replaced the global). Returns the number of inputs that could not
+ * be read, or -1 with the message on top. */
 static int run_callbacks(lua_State *L, const struct run *r, int args)
 {
     static const char *const names[] = {"begin", "document", "project", "finish"};
@@ -152,10 +153,11 @@ static int run_callbacks(lua_State *L, const struct run *r, int args)
     if (!any) return 0;
     lua_pushvalue(L, args);
     if (call_global(L, "begin", 1) != 0) return -1;
-    /* The streaming unit's place: for each of r->files, document(doc) and
-     * project(p, doc) per project row. */
-    (void)r;
-    return call_global(L, "finish", 0);
+    jx_err err;
+    int failed = jx_run_stream(L, (const char *const *)r->files, r->nfiles, NULL, &err);
+    if (failed < 0) return -1;
+    if (call_global(L, "finish", 0) != 0) return -1;
+    return failed;
 }
 
 /* Prints a script's error, left on top of the stack by jx_lua_pcall, in full
@@ -190,13 +192,13 @@ static int run_main(lua_State *L)
     luaL_checkstack(L, r->nfiles + r->nargs, "too many arguments to the script");
     for (int i = 0; i < r->nfiles; i++) lua_pushstring(L, r->files[i]);
     for (int i = 0; i < r->nargs; i++) lua_pushstring(L, r->args[i]);
-    if (jx_lua_pcall(L, r->nfiles + r->nargs, 0, &err) != 0
-        || run_callbacks(L, r, args) != 0) {
+    failed = 0;
+    if (jx_lua_pcall(L, r->nfiles + r->nargs, 0, &err) != 0 || (failed = run_callbacks(L, r, args)) < 0) {
         report(L);
         r->status = 1;
         return 0;
     }
-    r->status = 0;
+    r->status = failed ? 2 : 0;
     return 0;
 }
 
