@@ -101,6 +101,7 @@ struct jx_cues jx_cues_of(const jx_cell *c)
         if (n >= strlen(*w) && memcmp(s, *w, strlen(*w)) == 0) f.target_w = 1;
 
     unsigned bits = 0;
+    int cjk = 0; /* CJK characters, to tell a bare figure ("≥90%") from prose */
     for (i = 0; i < n; i++) {
         unsigned char b = s[i];
         if (b < 0x80) {
@@ -109,6 +110,7 @@ struct jx_cues jx_cues_of(const jx_cell *c)
             continue;
         }
         if (b < 0xE0 || i + 3 > n) continue;
+        cjk += b >= 0xE4 && b <= 0xE9;
         const uint8_t *bk = buckets[bucket_of(s + i)];
         for (int k = 0; k < BUCKET_DEPTH && bk[k]; k++) {
             const char *w = keywords[bk[k] - 1].w;
@@ -129,6 +131,6 @@ struct jx_cues jx_cues_of(const jx_cell *c)
     f.eco = !!(bits & C_ECO);
     f.econ = !!(bits & C_ECON);
     f.na = !!(bits & C_NA);
-    f.short_pct = n <= 24 && (bits & C_PCT);
+    f.short_pct = cjk <= 2 && (bits & C_PCT);
     return f;
 }
