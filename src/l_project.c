@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "doc_store.h"
 #include "l_decimal.h"
 #include "l_model.h"
 #include "lauxlib.h"
@@ -17,6 +18,7 @@ struct view {
     const jx_doc *doc;
     const jx_project *p; /* NULL for a document view */
     int live;
+    jx_store *store;     /* a loaded document's rows (owned), or NULL when streamed */
 };
 
 /* ---- checkers ---- */
@@ -143,13 +145,80 @@ static int project_tostring(lua_State *L)
     return 1;
 }
 
+/* doc[i] for a loaded document: the i-th row (project or total) as a view
+ * that keeps the document alive through its user value. */
+static int push_row(lua_State *L, struct view *v, int doc, lua_Integer i)
+{
+    if (!v->store || i < 1 || i > v->store->n) return lua_pushnil(L), 1;
+    jx_l_push_projectview(L, v->doc, v->store->rows[i - 1]);
+    lua_pushvalue(L, doc);
+    lua_setiuservalue(L, -2, 1);
+    return 1;
+}
+
+static int document_projects_iter(lua_State *L)
+{
+    struct view *v = checkview(L, 1, DOCUMENT);
+    lua_Integer i = luaL_checkinteger(L, 2) + 1;
+    if (!v->store || i > v->store->n) return 0;
+    lua_pushinteger(L, i);
+    push_row(L, v, 1, i);
+    return 2;
+}
+
+/* for i, p in doc:projects() do … end */
+static int document_projects(lua_State *L)
+{
+    checkview(L, 1, DOCUMENT);
+    lua_pushcfunction(L, document_projects_iter);
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 0);
+    return 3;
+}
+
 static int document_index(lua_State *L)
 {
     struct view *v = checkview(L, 1, DOCUMENT);
+    if (lua_type(L, 2) == LUA_TNUMBER) return push_row(L, v, 1, luaL_checkinteger(L, 2));
     const char *k = luaL_checkstring(L, 2);
+    if (!strcmp(k, "projects")) return lua_pushcfunction(L, document_projects), 1;
+    if (!strcmp(k, "totals") && v->store) {
+        jx_totals t;
+        jx_totals_init(&t);
+        for (int i = 0; i < v->store->n; i++) jx_totals_add(&t, v->store->rows[i], v->doc);
+        lua_createtable(L, 0, 4);
+        lua_pushinteger(L, t.projects);
+        lua_setfield(L, -2, "projects");
+        jx_l_pushdec(L, t.budget);
+        lua_setfield(L, -2, "budget");
+        jx_l_pushdec(L, t.actual);
+        lua_setfield(L, -2, "actual");
+        jx_dec r;
+        if (jx_rate_of(t.actual, t.budget, 2, &r) == 0) {
+            jx_l_pushdec(L, r);
+            lua_setfield(L, -2, "rate");
+        }
+        return 1;
+    }
     jx_l_push_doc(L, v->doc);
     lua_getfield(L, -1, k);
     return 1;
+}
+
+static int document_len(lua_State *L)
+{
+    struct view *v = checkview(L, 1, DOCUMENT);
+    lua_pushinteger(L, v->store ? v->store->n : 0);
+    return 1;
+}
+
+static int document_gc(lua_State *L)
+{
+    struct view *v = luaL_checkudata(L, 1, DOCUMENT);
+    jx_store_free(v->store);
+    v->store = NULL;
+    v->live = 0;
+    return 0;
 }
 
 static int document_tostring(lua_State *L)
@@ -163,7 +232,9 @@ static int document_tostring(lua_State *L)
 /* ---- registration ---- */
 
 static const luaL_Reg project_meta[] = {{"__index", project_index}, {"__tostring", project_tostring}, {NULL, NULL}};
-static const luaL_Reg document_meta[] = {{"__index", document_index}, {"__tostring", document_tostring}, {NULL, NULL}};
+static const luaL_Reg document_meta[] = {{"__index", document_index}, {"__len", document_len},
+                                         {"__tostring", document_tostring}, {"__gc", document_gc},
+                                         {"__close", document_gc}, {NULL, NULL}};
 
 void jx_l_project_register(lua_State *L)
 {
@@ -179,14 +250,21 @@ void jx_l_project_register(lua_State *L)
 void jx_l_push_docview(lua_State *L, const jx_doc *d)
 {
     struct view *v = lua_newuserdatauv(L, sizeof *v, 0);
-    *v = (struct view){d, NULL, 1};
+    *v = (struct view){d, NULL, 1, NULL};
+    luaL_setmetatable(L, DOCUMENT);
+}
+
+void jx_l_push_loaded(lua_State *L, jx_store *s)
+{
+    struct view *v = lua_newuserdatauv(L, sizeof *v, 0);
+    *v = (struct view){jx_store_doc(s), NULL, 1, s};
     luaL_setmetatable(L, DOCUMENT);
 }
 
 void jx_l_push_projectview(lua_State *L, const jx_doc *d, const jx_project *p)
 {
-    struct view *v = lua_newuserdatauv(L, sizeof *v, 0);
-    *v = (struct view){d, p, 1};
+    struct view *v = lua_newuserdatauv(L, sizeof *v, 1);
+    *v = (struct view){d, p, 1, NULL};
     luaL_setmetatable(L, PROJECT);
 }
 
