@@ -100,5 +100,8 @@ test-asan: test-deps asan build/unit-tests-asan
 deps:
 	@sh .ci/deps --install
 
+bench: all
+	sh tests/bench/run.sh
+
 clean:
 	rm -rf build jixiao jixiao-asan
