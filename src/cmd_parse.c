@@ -74,6 +74,9 @@ int jx_cmd_parse(int argc, char **argv)
         }
         f = out.f;
     }
+    /* Output is written in small pieces; a large buffer makes them cheap. */
+    static char outbuf[1 << 18];
+    setvbuf(f, outbuf, _IOFBF, sizeof outbuf);
     jx_out o;
     jx_out_begin(&o, f, fmt, nfiles > 1);
     jx_each_hooks h = {&o, doc_begin, project, doc_end, fail};

@@ -13,9 +13,11 @@ void jx_jsonw_init(jx_jsonw *w, FILE *f, int pretty)
 
 static void indent(jx_jsonw *w)
 {
+    /* A newline and two spaces per level, written in one call. */
+    static const char spaces[] = "\n                                                                ";
     if (!w->pretty) return;
-    fputc('\n', w->f);
-    for (int i = 0; i < w->depth; i++) fputs("  ", w->f);
+    int n = 1 + 2 * w->depth;
+    fwrite(spaces, 1, (size_t)(n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1), w->f);
 }
 
 /* Before a value or key at the current level: a comma unless first. A value

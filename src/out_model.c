@@ -296,18 +296,21 @@ static const struct { const char *name; jx_field f; } csv_money[] = {
 
 static void csv_field(FILE *f, const char *s, size_t n)
 {
-    int quote = 0;
-    for (size_t i = 0; i < n && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    int quote = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
     if (!quote) {
         fwrite(s, 1, n, f);
         return;
     }
+    /* Copy runs between quotes whole; each quote is doubled. */
     fputc('"', f);
+    size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') fputc('"', f);
-        fputc(s[i], f);
+        if (s[i] != '"') continue;
+        fwrite(s + run, 1, i + 1 - run, f);
+        fputc('"', f);
+        run = i + 1;
     }
+    fwrite(s + run, 1, n - run, f);
     fputc('"', f);
 }
 
