@@ -1,7 +1,7 @@
-/* jixiao.json: JSON encode and decode (RFC 8259) for scripts. Decimals are
- * written with their exact text; decode can return decimals for non-integral
- * numbers so money survives a round trip. Output grows in a buffer owned by a
- * userdata, so an error never leaks memory. */
+/* jixiao.json: JSON (RFC 8259) for scripts. encode writes decimals with their
+ * exact text and names the key path of anything it cannot write; decode
+ * reports the line and column of the first error and can return decimals so
+ * money survives a round trip. All memory is Lua's: an error frees it all. */
 #include "l_json.h"
 
 #include <math.h>
@@ -13,61 +13,50 @@
 #include "lauxlib.h"
 
 #define MAX_DEPTH 200
-#define BUF "jixiao.JsonBuffer"
 
-/* Output grows in malloc'd memory owned by a userdata on the stack, whose
- * __gc frees it: an error raised mid-encoding leaks nothing. */
-struct sbuf {
-    char *p;
-    size_t n, cap;
-};
+/* Module state, the upvalues of encode and decode. */
+#define NULL_IDX lua_upvalueindex(1)     /* json.null, a light userdata */
+#define ARRAY_MT_IDX lua_upvalueindex(2) /* json.array_mt */
+#define OUTBUF_MT_IDX lua_upvalueindex(3)
 
-static int sbuf_gc(lua_State *L)
+/* json.null is the address of this byte: unique, and never a real pointer
+ * a script could come by otherwise. */
+static const char null_tag;
+
+/* ---- checkers ---- */
+
+/* Reads the boolean options listed in names (NULL-terminated) from the table
+ * at idx into flags (all 0 when idx is none or nil). Any other key, or a
+ * value that is not a boolean, raises: a misspelt option must not be
+ * silently ignored. */
+static void check_options(lua_State *L, int idx, const char *const names[], int flags[], const char *list)
 {
-    struct sbuf *b = luaL_checkudata(L, 1, BUF);
-    free(b->p);
-    b->p = NULL;
-    return 0;
-}
-
-static void sbuf_add(lua_State *L, struct sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) luaL_error(L, "json: out of memory");
-        b->p = p, b->cap = cap;
+    int n = 0;
+    while (names[n]) flags[n++] = 0;
+    if (lua_isnoneornil(L, idx)) return;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int k = -1;
+        if (lua_type(L, -2) == LUA_TSTRING)
+            for (k = n - 1; k >= 0 && strcmp(names[k], lua_tostring(L, -2)) != 0; k--) continue;
+        if (k < 0) {
+            const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : luaL_typename(L, -2);
+            luaL_argerror(L, idx, lua_pushfstring(L, "unknown option '%s' (the options are %s)", key, list));
+        }
+        if (!lua_isboolean(L, -1))
+            luaL_argerror(L, idx, lua_pushfstring(L, "option '%s' must be true or false, got %s", names[k],
+                                                  luaL_typename(L, -1)));
+        flags[k] = lua_toboolean(L, -1);
+        lua_pop(L, 1);
     }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
 }
 
-/* The null sentinel and the array marker live in the module's upvalues. */
-#define NULL_IDX lua_upvalueindex(1)
-#define ARRAY_MT_IDX lua_upvalueindex(2)
+/* ---- shared helpers ---- */
 
-/* ---- encoding ---- */
-
-struct enc {
-    lua_State *L;
-    struct sbuf *b;
-    int pretty, sort;
-    int depth;
-};
-
-static void addl(struct enc *e, const char *s, size_t n) { sbuf_add(e->L, e->b, s, n); }
-static void adds(struct enc *e, const char *s) { sbuf_add(e->L, e->b, s, strlen(s)); }
-static void addc(struct enc *e, char c) { sbuf_add(e->L, e->b, &c, 1); }
-
-static void indent(struct enc *e)
-{
-    if (!e->pretty) return;
-    addc(e, '\n');
-    for (int i = 0; i < e->depth; i++) adds(e, "  ");
-}
-
-/* Length of a valid UTF-8 sequence at s (n bytes left), or 0. */
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 for an
+ * invalid one: overlong forms, surrogates and code points past U+10FFFF
+ * are invalid, as RFC 3629 says. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];
@@ -81,220 +70,519 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
-static void enc_string(struct enc *e, const char *s, size_t n)
+/* The shortest text that reads back as x, into buf (>= 40 bytes), with a
+ * '.' whatever the locale says, and ".0" after an integral value so that it
+ * decodes as a float again. x must be finite. Returns the length. */
+static int format_float(double x, char *buf)
+{
+    int n = 0;
+    if (!isfinite(x)) return snprintf(buf, 40, "%s", x != x ? "nan" : x > 0 ? "inf" : "-inf"); /* keys only */
+    for (int prec = 15; prec <= 17; prec++) {
+        n = snprintf(buf, 40, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x) break;
+    }
+    int frac = 0;
+    for (int i = 0; i < n; i++) {
+        char c = buf[i];
+        if (c == 'e') frac = 1;
+        else if (c != '-' && c != '+' && (c < '0' || c > '9')) buf[i] = '.', frac = 1;
+    }
+    if (!frac) buf[n++] = '.', buf[n++] = '0', buf[n] = 0;
+    return n;
+}
+
+/* ---- encoding ---- */
+
+/* The output grows in memory from the state's allocator, owned by a
+ * userdata marked to-be-closed: an error anywhere in the walk frees it at
+ * once, and it counts against the state's memory limit. (A luaL_Buffer
+ * would do the same but must stay on top of the stack, while the walk keeps
+ * tables and keys there.) */
+struct outbuf {
+    char *p;
+    size_t n, cap;
+};
+
+static int outbuf_free(lua_State *L) /* __gc and __close */
+{
+    struct outbuf *b = lua_touserdata(L, 1);
+    void *ud;
+    lua_Alloc alloc = lua_getallocf(L, &ud);
+    if (b && b->p) alloc(ud, b->p, b->cap, 0);
+    if (b) *b = (struct outbuf){NULL, 0, 0};
+    return 0;
+}
+
+/* The key of one level of the walk, for messages: the key at stack index
+ * `key`, or the array index i when key is 0. */
+struct frame {
+    int key;
+    lua_Integer i;
+};
+
+struct enc {
+    lua_State *L;
+    struct outbuf *b;
+    int pretty, sort;
+    int seen;  /* stack index of the set of tables on the current path */
+    int depth; /* containers open; path[0..depth-1] says where we are */
+    struct frame path[MAX_DEPTH];
+};
+
+/* Room for n more bytes; returns where they go (the caller adds to b->n). */
+static char *reserve(struct enc *e, size_t n)
+{
+    struct outbuf *b = e->b;
+    if (b->cap - b->n < n) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap - b->n < n) {
+            if (cap > ((size_t)-1) / 4) luaL_error(e->L, "json: output too large");
+            cap *= 2;
+        }
+        void *ud;
+        lua_Alloc alloc = lua_getallocf(e->L, &ud);
+        char *p = alloc(ud, b->p, b->cap, cap);
+        if (!p) luaL_error(e->L, "json: not enough memory for the output");
+        b->p = p, b->cap = cap;
+    }
+    return b->p + b->n;
+}
+
+static void put(struct enc *e, const char *s, size_t n)
+{
+    memcpy(reserve(e, n), s, n);
+    e->b->n += n;
+}
+
+static void putch(struct enc *e, char c)
+{
+    *reserve(e, 1) = c;
+    e->b->n++;
+}
+
+static void newline(struct enc *e, int level)
+{
+    if (!e->pretty) return;
+    char *o = reserve(e, 1 + 2 * (size_t)level);
+    o[0] = '\n';
+    memset(o + 1, ' ', 2 * (size_t)level);
+    e->b->n += 1 + 2 * (size_t)level;
+}
+
+/* A key of the path as Lua would write it: .name, ["odd key"], [3]. */
+static void add_path_key(luaL_Buffer *b, lua_State *L, const struct frame *f, int first)
+{
+    char num[48];
+    if (!f->key) {
+        snprintf(num, sizeof num, "[%lld]", (long long)f->i);
+        luaL_addstring(b, num);
+        return;
+    }
+    if (lua_type(L, f->key) == LUA_TNUMBER) {
+        if (lua_isinteger(L, f->key)) snprintf(num, sizeof num, "[%lld]", (long long)lua_tointeger(L, f->key));
+        else snprintf(num, sizeof num, "[%.14g]", (double)lua_tonumber(L, f->key));
+        luaL_addstring(b, num);
+        return;
+    }
+    if (lua_type(L, f->key) != LUA_TSTRING) {
+        luaL_addchar(b, '[');
+        luaL_addstring(b, luaL_typename(L, f->key));
+        luaL_addchar(b, ']');
+        return;
+    }
+    size_t n;
+    const unsigned char *s = (const unsigned char *)lua_tolstring(L, f->key, &n);
+    int ident = n > 0 && !(s[0] >= '0' && s[0] <= '9');
+    for (size_t i = 0; i < n && ident; i++)
+        ident = s[i] == '_' || (s[i] >= '0' && s[i] <= '9') || ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z');
+    if (ident) {
+        if (!first) luaL_addchar(b, '.');
+        luaL_addlstring(b, (const char *)s, n);
+        return;
+    }
+    /* Escaped so the message stays valid text; long keys are cut. */
+    luaL_addstring(b, "[\"");
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_len(s + i, n - i);
+        if (i >= 60) {
+            luaL_addstring(b, "...");
+            break;
+        }
+        if (len == 1 && (s[i] == '"' || s[i] == '\\')) {
+            luaL_addchar(b, '\\');
+            luaL_addchar(b, (char)s[i]);
+        } else if (len == 0 || s[i] < 0x20 || s[i] == 0x7f) {
+            snprintf(num, sizeof num, "\\%d", s[i]);
+            luaL_addstring(b, num);
+            len = 1;
+        } else {
+            luaL_addlstring(b, (const char *)s + i, len);
+        }
+        i += len;
+    }
+    luaL_addstring(b, "\"]");
+}
+
+/* Raises "json: WHAT at key PATH DETAIL" (or "at the top level"). */
+static int enc_error(struct enc *e, const char *what, const char *detail)
+{
+    lua_State *L = e->L;
+    luaL_checkstack(L, 4, "json: error message");
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, "json: ");
+    luaL_addstring(&b, what);
+    if (e->depth == 0) {
+        luaL_addstring(&b, " at the top level");
+    } else {
+        luaL_addstring(&b, " at key ");
+        for (int i = 0; i < e->depth; i++) add_path_key(&b, L, &e->path[i], i == 0);
+    }
+    luaL_addstring(&b, detail);
+    luaL_pushresult(&b);
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+/* Writes s quoted and escaped: the two characters RFC 8259 requires, and
+ * every control character; valid UTF-8 is copied, anything else raises. The
+ * input goes in chunks so the room reserved stays small for a long string. */
+static void enc_string(struct enc *e, const char *str, size_t n, int is_key)
 {
     static const char hex[] = "0123456789abcdef";
-    addc(e, '"');
+    const unsigned char *s = (const unsigned char *)str;
+    enum { CHUNK = 4096 };
+    putch(e, '"');
     for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80) {
-            size_t len = utf8_len((const unsigned char *)s + i, n - i);
-            if (!len) luaL_error(e->L, "json: invalid UTF-8 in a string (byte %d)", (int)i + 1);
-            addl(e, s + i, len);
-            i += len;
-            continue;
+        size_t stop = n - i > CHUNK ? i + CHUNK : n;
+        char *o = reserve(e, 6 * (stop - i) + 8), *start = o;
+        while (i < stop) {
+            unsigned char c = s[i];
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                *o++ = (char)c, i++;
+                continue;
+            }
+            if (c >= 0x80) {
+                size_t len = utf8_len(s + i, n - i);
+                if (!len) {
+                    char detail[32];
+                    snprintf(detail, sizeof detail, " (byte %zu)", i + 1);
+                    enc_error(e, is_key ? "invalid UTF-8 in an object key" : "invalid UTF-8 in string", detail);
+                }
+                memcpy(o, s + i, len), o += len, i += len;
+                continue;
+            }
+            *o++ = '\\', i++;
+            switch (c) {
+            case '"': *o++ = '"'; break;
+            case '\\': *o++ = '\\'; break;
+            case '\n': *o++ = 'n'; break;
+            case '\r': *o++ = 'r'; break;
+            case '\t': *o++ = 't'; break;
+            case '\b': *o++ = 'b'; break;
+            case '\f': *o++ = 'f'; break;
+            default: *o++ = 'u', *o++ = '0', *o++ = '0', *o++ = hex[c >> 4], *o++ = hex[c & 15]; break;
+            }
         }
-        if (c == '"') adds(e, "\\\"");
-        else if (c == '\\') adds(e, "\\\\");
-        else if (c == '\n') adds(e, "\\n");
-        else if (c == '\t') adds(e, "\\t");
-        else if (c == '\r') adds(e, "\\r");
-        else if (c < 0x20) {
-            char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-            adds(e, u);
-        } else {
-            addc(e, (char)c);
-        }
-        i++;
+        e->b->n += (size_t)(o - start);
     }
-    addc(e, '"');
+    putch(e, '"');
 }
 
 static void enc_value(struct enc *e, int idx);
 
-/* A table is an array when its keys are exactly 1..n (n >= 1), or when it
- * carries json.array_mt. Returns n, or -1 for an object. */
-static lua_Integer array_len(struct enc *e, int idx)
+/* Writes the key at stack index k as a JSON string, then the colon. */
+static void enc_key(struct enc *e, int k)
 {
     lua_State *L = e->L;
-    if (lua_getmetatable(L, idx)) {
-        int marked = lua_rawequal(L, -1, ARRAY_MT_IDX);
-        lua_pop(L, 1);
-        if (marked) return (lua_Integer)lua_rawlen(L, idx);
+    char buf[48];
+    int n;
+    switch (lua_type(L, k)) {
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, k, &len);
+        enc_string(e, s, len, 1);
+        break;
     }
-    lua_Integer n = 0, max = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1) {
-            lua_pop(L, 1);
-            return -1;
-        }
-        lua_Integer k = lua_tointeger(L, -1);
-        if (k > max) max = k;
-        n++;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, k)) n = snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, k));
+        else n = format_float((double)lua_tonumber(L, k), buf);
+        enc_string(e, buf, (size_t)n, 1);
+        break;
+    default:
+        enc_error(e, lua_pushfstring(L, "cannot use a %s as an object key", luaL_typename(L, k)), "");
     }
-    return n > 0 && max == n ? n : -1;
+    if (e->pretty) put(e, ": ", 2);
+    else putch(e, ':');
 }
 
-static void enc_table(struct enc *e, int idx)
+/* Scans the keys of the table at t: returns n when they are exactly 1..n,
+ * else -1. A table marked with json.array_mt must pass (n may be 0 then);
+ * an unmarked one needs n >= 1, so {} is an object. */
+static lua_Integer array_len(struct enc *e, int t)
 {
     lua_State *L = e->L;
-    if (e->depth >= MAX_DEPTH) luaL_error(L, "json: nesting deeper than %d (a cycle?)", MAX_DEPTH);
-    luaL_checkstack(L, 8, "json: nesting");
-    lua_Integer n = array_len(e, idx);
-    e->depth++;
-    if (n >= 0) {
-        addc(e, '[');
-        for (lua_Integer i = 1; i <= n; i++) {
-            if (i > 1) addc(e, ',');
-            indent(e);
-            lua_rawgeti(L, idx, i);
-            enc_value(e, lua_gettop(L));
-            lua_pop(L, 1);
-        }
-        e->depth--;
-        if (n > 0) indent(e);
-        addc(e, ']');
-        return;
+    int marked = 0;
+    if (lua_getmetatable(L, t)) {
+        marked = lua_rawequal(L, -1, ARRAY_MT_IDX);
+        lua_pop(L, 1);
     }
-    /* Keys gathered in a list, so they can be sorted for stable output. */
-    lua_newtable(L);
-    int keys = lua_gettop(L);
+    lua_Integer count = 0, max = 0;
+    int ints = 1;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        lua_Integer k = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+        if (k < 1) {
+            ints = 0;
+            lua_pop(L, 1);
+            break;
+        }
+        if (k > max) max = k;
+        count++;
+    }
+    int array = ints && count == max;
+    if (marked && !array) enc_error(e, "cannot encode a table marked json.array_mt whose keys are not 1..n", "");
+    return array && (marked || count > 0) ? count : -1;
+}
+
+static void enc_array(struct enc *e, int t, lua_Integer n)
+{
+    lua_State *L = e->L;
+    putch(e, '[');
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (i > 1) putch(e, ',');
+        newline(e, e->depth);
+        e->path[e->depth - 1] = (struct frame){0, i};
+        lua_rawgeti(L, t, i);
+        enc_value(e, lua_gettop(L));
+        lua_pop(L, 1);
+    }
+    if (n > 0) newline(e, e->depth - 1);
+    putch(e, ']');
+}
+
+static void enc_object(struct enc *e, int t)
+{
+    lua_State *L = e->L;
+    int first = 1;
+    putch(e, '{');
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        int k = lua_gettop(L) - 1;
+        e->path[e->depth - 1] = (struct frame){k, 0};
+        if (!first) putch(e, ',');
+        first = 0;
+        newline(e, e->depth);
+        enc_key(e, k);
+        enc_value(e, k + 1);
+        lua_pop(L, 1);
+    }
+    if (!first) newline(e, e->depth - 1);
+    putch(e, '}');
+}
+
+struct sorted_key {
+    const char *s;
+    size_t n;
+    lua_Integer i; /* the original key is keys[nk + i] */
+};
+
+/* Byte order, so the output does not depend on the locale. */
+static int cmp_keys(const void *a, const void *b)
+{
+    const struct sorted_key *x = a, *y = b;
+    int c = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
+    return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+/* The object with its keys sorted. Each key's text is kept in a table on the
+ * stack, so the pointers sorted here stay valid (Lua never moves a string
+ * that is still referenced). */
+static void enc_sorted(struct enc *e, int t)
+{
+    lua_State *L = e->L;
     lua_Integer nk = 0;
     lua_pushnil(L);
-    while (lua_next(L, idx)) {
+    while (lua_next(L, t)) lua_pop(L, 1), nk++;
+    if (nk == 0) {
+        put(e, "{}", 2);
+        return;
+    }
+    if ((size_t)nk > ((size_t)-1) / sizeof(struct sorted_key) || nk > (1 << 26))
+        enc_error(e, "cannot sort an object this large", "");
+    lua_createtable(L, (int)(2 * nk), 0);
+    int keys = lua_gettop(L);
+    struct sorted_key *v = lua_newuserdatauv(L, (size_t)nk * sizeof *v, 0);
+    lua_Integer i = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
         lua_pop(L, 1);
-        int t = lua_type(L, -1);
-        if (t != LUA_TSTRING && t != LUA_TNUMBER) luaL_error(L, "json: object keys must be strings or numbers, got %s", luaL_typename(L, -1));
-        lua_pushvalue(L, -1);
-        luaL_tolstring(L, -1, NULL);
-        lua_remove(L, -2);
-        lua_rawseti(L, keys, ++nk);
-    }
-    if (e->sort) {
-        lua_getglobal(L, "table");
-        lua_getfield(L, -1, "sort");
-        lua_remove(L, -2);
-        lua_pushvalue(L, keys);
-        lua_call(L, 1, 0);
-    }
-    addc(e, '{');
-    for (lua_Integer i = 1; i <= nk; i++) {
-        if (i > 1) addc(e, ',');
-        indent(e);
-        lua_rawgeti(L, keys, i);
-        size_t kl;
-        const char *k = lua_tolstring(L, -1, &kl);
-        enc_string(e, k, kl);
-        adds(e, e->pretty ? ": " : ":");
-        /* The value by the original key: a number key was stringified. */
-        lua_pushvalue(L, -1);
-        if (lua_rawget(L, idx) == LUA_TNIL) {
-            lua_pop(L, 1);
-            if (lua_stringtonumber(L, k)) lua_rawget(L, idx);
-            else lua_pushnil(L);
+        int k = lua_gettop(L);
+        i++;
+        lua_pushvalue(L, k);
+        lua_rawseti(L, keys, nk + i);
+        if (lua_type(L, k) == LUA_TSTRING) {
+            lua_pushvalue(L, k);
+        } else if (lua_isinteger(L, k)) {
+            lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, k));
+        } else if (lua_type(L, k) == LUA_TNUMBER) {
+            char buf[48];
+            lua_pushlstring(L, buf, (size_t)format_float((double)lua_tonumber(L, k), buf));
+        } else {
+            e->path[e->depth - 1] = (struct frame){k, 0};
+            enc_error(e, lua_pushfstring(L, "cannot use a %s as an object key", luaL_typename(L, k)), "");
         }
-        enc_value(e, lua_gettop(L));
+        v[i - 1].s = lua_tolstring(L, -1, &v[i - 1].n);
+        v[i - 1].i = i;
+        lua_rawseti(L, keys, i);
+    }
+    qsort(v, (size_t)nk, sizeof *v, cmp_keys);
+    putch(e, '{');
+    for (i = 0; i < nk; i++) {
+        if (i > 0) putch(e, ',');
+        newline(e, e->depth);
+        lua_rawgeti(L, keys, nk + v[i].i);
+        int k = lua_gettop(L);
+        e->path[e->depth - 1] = (struct frame){k, 0};
+        enc_string(e, v[i].s, v[i].n, 1);
+        if (e->pretty) put(e, ": ", 2);
+        else putch(e, ':');
+        lua_pushvalue(L, k);
+        lua_rawget(L, t);
+        enc_value(e, k + 1);
         lua_pop(L, 2);
     }
+    newline(e, e->depth - 1);
+    putch(e, '}');
+    lua_pop(L, 2);
+}
+
+static void enc_table(struct enc *e, int t)
+{
+    lua_State *L = e->L;
+    if (e->depth >= MAX_DEPTH) {
+        char detail[48];
+        snprintf(detail, sizeof detail, " (more than %d levels)", MAX_DEPTH);
+        enc_error(e, "cannot encode nesting this deep", detail);
+    }
+    luaL_checkstack(L, 8, "json: nesting too deep");
+    lua_pushvalue(L, t);
+    if (lua_rawget(L, e->seen) != LUA_TNIL) enc_error(e, "cannot encode a cycle (a table inside itself)", "");
+    lua_pop(L, 1);
+    lua_pushvalue(L, t);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, e->seen);
+
+    lua_Integer n = array_len(e, t);
+    e->depth++;
+    if (n >= 0) enc_array(e, t, n);
+    else if (e->sort) enc_sorted(e, t);
+    else enc_object(e, t);
     e->depth--;
-    if (nk > 0) indent(e);
-    addc(e, '}');
-    lua_remove(L, keys);
+
+    lua_pushvalue(L, t);
+    lua_pushnil(L);
+    lua_rawset(L, e->seen);
 }
 
 static void enc_value(struct enc *e, int idx)
 {
     lua_State *L = e->L;
-    char buf[64];
+    char buf[JX_DEC_BUFSZ > 48 ? JX_DEC_BUFSZ : 48];
     switch (lua_type(L, idx)) {
-    case LUA_TNIL: adds(e, "null"); return;
-    case LUA_TBOOLEAN: adds(e, lua_toboolean(L, idx) ? "true" : "false"); return;
+    case LUA_TNIL: put(e, "null", 4); return;
+    case LUA_TBOOLEAN:
+        if (lua_toboolean(L, idx)) put(e, "true", 4);
+        else put(e, "false", 5);
+        return;
     case LUA_TNUMBER:
         if (lua_isinteger(L, idx)) {
-            snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx));
+            put(e, buf, (size_t)snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx)));
         } else {
-            lua_Number x = lua_tonumber(L, idx);
-            if (!isfinite(x)) luaL_error(L, "json: cannot encode %s", x != x ? "NaN" : "infinity");
-            snprintf(buf, sizeof buf, "%.17g", (double)x);
+            double x = (double)lua_tonumber(L, idx);
+            if (!isfinite(x))
+                enc_error(e, x != x ? "cannot encode NaN" : x > 0 ? "cannot encode infinity" : "cannot encode -infinity",
+                          " (JSON has no NaN or infinity)");
+            put(e, buf, (size_t)format_float(x, buf));
         }
-        adds(e, buf);
         return;
     case LUA_TSTRING: {
         size_t n;
         const char *s = lua_tolstring(L, idx, &n);
-        enc_string(e, s, n);
+        enc_string(e, s, n, 0);
         return;
     }
     case LUA_TTABLE: enc_table(e, idx); return;
     case LUA_TLIGHTUSERDATA:
         if (lua_rawequal(L, idx, NULL_IDX)) {
-            adds(e, "null");
+            put(e, "null", 4);
             return;
         }
         break;
     case LUA_TUSERDATA:
         if (jx_l_isdec(L, idx)) {
-            char d[JX_DEC_BUFSZ];
-            addl(e, d, (size_t)jx_dec_format(jx_l_checkdec(L, idx), d));
+            put(e, buf, (size_t)jx_dec_format(jx_l_checkdec(L, idx), buf));
             return;
         }
         break;
+    default: break;
     }
-    luaL_error(L, "json: cannot encode a %s", luaL_typename(L, idx));
-}
-
-static int j_encode(lua_State *L)
-{
-    luaL_checkany(L, 1);
-    struct enc e = {L, NULL, 0, 0, 0};
-    if (!lua_isnoneornil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        lua_getfield(L, 2, "pretty");
-        e.pretty = lua_toboolean(L, -1);
-        lua_getfield(L, 2, "sort_keys");
-        e.sort = lua_toboolean(L, -1);
-        lua_pop(L, 2);
-    }
-    lua_settop(L, 1);
-    struct sbuf *b = lua_newuserdatauv(L, sizeof *b, 0);
-    *b = (struct sbuf){NULL, 0, 0};
-    luaL_setmetatable(L, BUF);
-    e.b = b;
-    enc_value(&e, 1);
-    lua_pushlstring(L, b->p ? b->p : "", b->n);
-    free(b->p);
-    b->p = NULL;
-    return 1;
+    enc_error(e, lua_pushfstring(L, "cannot encode a %s", luaL_typename(L, idx)), "");
 }
 
 /* ---- decoding ---- */
 
 struct dec {
     lua_State *L;
-    const char *s, *p, *end;
+    const char *s, *p, *end; /* the text, the cursor, the end */
     int decimals;
     int depth;
-    char msg[160];
+    char msg[256];
 };
 
-/* Records the first error with its line and column; returns -1. */
-static int fail(struct dec *d, const char *what)
+/* Records "json: line L, column C: expected EXPECTED[, found …]" for the
+ * position `at` (columns count characters, from 1) and returns -1. `found`,
+ * when not NULL, is where the offending text starts. */
+static int fail(struct dec *d, const char *at, const char *expected, const char *found)
 {
-    if (d->msg[0]) return -1;
     int line = 1, col = 1;
-    for (const char *q = d->s; q < d->p; q++) {
+    for (const char *q = d->s; q < at; q++) {
         if (*q == '\n') line++, col = 1;
         else if (((unsigned char)*q & 0xC0) != 0x80) col++;
     }
-    snprintf(d->msg, sizeof d->msg, "json: line %d, column %d: %s", line, col, what);
+    char what[64] = "";
+    if (found) {
+        const unsigned char *f = (const unsigned char *)found;
+        size_t left = (size_t)(d->end - found), len;
+        if (left == 0) {
+            snprintf(what, sizeof what, ", found the end of the text");
+        } else if ((f[0] | 0x20) >= 'a' && (f[0] | 0x20) <= 'z') {
+            size_t w = 1; /* a whole word: tru, NaN, undefined */
+            while (w < left && w < 20 && (((f[w] | 0x20) >= 'a' && (f[w] | 0x20) <= 'z') || (f[w] >= '0' && f[w] <= '9')))
+                w++;
+            snprintf(what, sizeof what, ", found '%.*s'", (int)w, found);
+        } else if (f[0] >= 0x20 && f[0] < 0x7f) {
+            snprintf(what, sizeof what, ", found '%c'", f[0]);
+        } else if (f[0] < 0x20 || f[0] == 0x7f) {
+            snprintf(what, sizeof what, ", found a control character (byte 0x%02X)", f[0]);
+        } else if ((len = utf8_len(f, left)) > 0) {
+            snprintf(what, sizeof what, ", found '%.*s'", (int)len, found);
+        } else {
+            snprintf(what, sizeof what, ", found byte 0x%02X, which is not UTF-8", f[0]);
+        }
+    }
+    snprintf(d->msg, sizeof d->msg, "json: line %d, column %d: expected %s%s", line, col, expected, what);
     return -1;
 }
 
 static void skip_ws(struct dec *d)
 {
-    while (d->p < d->end && (*d->p == ' ' || *d->p == '\t' || *d->p == '\n' || *d->p == '\r')) d->p++;
+    const char *p = d->p;
+    while (p < d->end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+    d->p = p;
 }
 
 static int hex4(const char *p, unsigned *out)
@@ -312,226 +600,373 @@ static int hex4(const char *p, unsigned *out)
     return 0;
 }
 
-static void put_utf8(struct sbuf *b, lua_State *L, unsigned cp)
+static void add_utf8(luaL_Buffer *b, unsigned cp)
 {
     char u[4];
     size_t n;
-    if (cp < 0x80) u[0] = (char)cp, n = 1;
-    else if (cp < 0x800) u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 63)), n = 2;
-    else if (cp < 0x10000)
-        u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 63)), u[2] = (char)(0x80 | (cp & 63)), n = 3;
-    else
-        u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 63)), u[2] = (char)(0x80 | ((cp >> 6) & 63)),
-        u[3] = (char)(0x80 | (cp & 63)), n = 4;
-    sbuf_add(L, b, u, n);
+    if (cp < 0x80) {
+        u[0] = (char)cp, n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 63)), n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 63)), u[2] = (char)(0x80 | (cp & 63));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 63));
+        u[2] = (char)(0x80 | ((cp >> 6) & 63)), u[3] = (char)(0x80 | (cp & 63)), n = 4;
+    }
+    luaL_addlstring(b, u, n);
 }
 
-/* Pushes the string at d->p (on the opening quote). The scratch buffer is
- * the userdata at index `scratch`. */
-static int dec_string(struct dec *d, struct sbuf *b)
+/* Decodes the \u escape at p (one or a surrogate pair) into b; returns the
+ * position after it, or NULL with the error recorded. */
+static const char *dec_unicode(struct dec *d, const char *p, luaL_Buffer *b)
 {
-    b->n = 0;
-    d->p++;
-    for (;;) {
-        if (d->p >= d->end) return fail(d, "unterminated string");
-        unsigned char c = (unsigned char)*d->p;
-        if (c == '"') break;
-        if (c < 0x20) return fail(d, "control character in a string (escape it)");
-        if (c == '\\') {
-            if (d->p + 1 >= d->end) return fail(d, "unterminated escape");
-            char x = d->p[1];
-            const char *map = strchr("\"\"\\\\//b\bf\fn\nr\rt\t", x);
-            if (x && map && ((map - "\"\"\\\\//b\bf\fn\nr\rt\t") % 2) == 0) {
-                sbuf_add(d->L, b, map + 1, 1);
-                d->p += 2;
-                continue;
-            }
-            if (x != 'u') return fail(d, "unknown escape");
-            unsigned cp, lo;
-            if (d->end - d->p < 6 || hex4(d->p + 2, &cp) < 0) return fail(d, "expected four hex digits after \\u");
-            d->p += 6;
-            if (cp >= 0xD800 && cp < 0xDC00) {
-                if (d->end - d->p < 6 || d->p[0] != '\\' || d->p[1] != 'u' || hex4(d->p + 2, &lo) < 0 || lo < 0xDC00 ||
-                    lo > 0xDFFF)
-                    return fail(d, "unpaired surrogate in \\u escape");
-                d->p += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            } else if (cp >= 0xDC00 && cp < 0xE000) {
-                return fail(d, "unpaired surrogate in \\u escape");
-            }
-            put_utf8(b, d->L, cp);
-            continue;
-        }
-        if (c >= 0x80) {
-            size_t len = utf8_len((const unsigned char *)d->p, (size_t)(d->end - d->p));
-            if (!len) return fail(d, "invalid UTF-8 in a string");
-            sbuf_add(d->L, b, d->p, len);
-            d->p += len;
-            continue;
-        }
-        sbuf_add(d->L, b, d->p, 1);
-        d->p++;
+    unsigned cp, lo;
+    char expected[96];
+    if (d->end - p < 6 || hex4(p + 2, &cp) < 0) {
+        fail(d, p, "four hex digits after \\u", NULL);
+        return NULL;
     }
-    d->p++;
-    lua_pushlstring(d->L, b->p ? b->p : "", b->n);
-    return 0;
+    if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        snprintf(expected, sizeof expected, "a high surrogate (\\uD800-\\uDBFF) before the low surrogate \\u%04X", cp);
+        fail(d, p, expected, NULL);
+        return NULL;
+    }
+    p += 6;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        if (d->end - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) < 0 || lo < 0xDC00 || lo > 0xDFFF) {
+            snprintf(expected, sizeof expected, "a low surrogate (\\uDC00-\\uDFFF) after the high surrogate \\u%04X", cp);
+            fail(d, p - 6, expected, NULL);
+            return NULL;
+        }
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        p += 6;
+    }
+    add_utf8(b, cp);
+    return p;
 }
 
-static int dec_number(struct dec *d)
-{
-    const char *start = d->p;
-    int integral = 1;
-    if (d->p < d->end && *d->p == '-') d->p++;
-    if (d->p >= d->end || *d->p < '0' || *d->p > '9') return fail(d, "expected a value");
-    if (*d->p == '0') d->p++;
-    else while (d->p < d->end && *d->p >= '0' && *d->p <= '9') d->p++;
-    if (d->p < d->end && *d->p == '.') {
-        integral = 0;
-        d->p++;
-        if (d->p >= d->end || *d->p < '0' || *d->p > '9') return fail(d, "expected a digit after the decimal point");
-        while (d->p < d->end && *d->p >= '0' && *d->p <= '9') d->p++;
-    }
-    if (d->p < d->end && (*d->p == 'e' || *d->p == 'E')) {
-        integral = 0;
-        d->p++;
-        if (d->p < d->end && (*d->p == '+' || *d->p == '-')) d->p++;
-        if (d->p >= d->end || *d->p < '0' || *d->p > '9') return fail(d, "expected a digit in the exponent");
-        while (d->p < d->end && *d->p >= '0' && *d->p <= '9') d->p++;
-    }
-    char buf[64];
-    size_t n = (size_t)(d->p - start);
-    jx_dec v;
-    if (!integral && d->decimals && jx_dec_parse(start, n, &v) == 1) {
-        jx_l_pushdec(d->L, v);
-        return 0;
-    }
-    if (n >= sizeof buf) n = sizeof buf - 1;
-    memcpy(buf, start, n);
-    buf[n] = 0;
-    if (!lua_stringtonumber(d->L, buf)) return fail(d, "number out of range");
-    return 0;
-}
-
-static int dec_value(struct dec *d, struct sbuf *b);
-
-static int dec_container(struct dec *d, struct sbuf *b, char close)
+/* Pushes the string whose opening quote is at d->p and moves past it. A
+ * string without escapes is pushed straight from the text; escapes go
+ * through a luaL_Buffer, which the caller's lua_settop frees on failure. */
+static int dec_string(struct dec *d)
 {
     lua_State *L = d->L;
-    if (++d->depth > MAX_DEPTH) return fail(d, "nesting deeper than 200");
-    if (!lua_checkstack(L, 4)) return fail(d, "nesting too deep for the stack");
-    lua_newtable(L);
-    d->p++;
-    skip_ws(d);
-    lua_Integer i = 0;
-    if (d->p < d->end && *d->p == close) {
-        d->p++;
-        d->depth--;
+    const char *open = d->p, *end = d->end, *p = d->p + 1, *run = p;
+    luaL_Buffer b;
+    int buffered = 0;
+    for (;;) {
+        while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 && *p != '"' && *p != '\\') p++;
+        if (p >= end) return fail(d, open, "'\"' to close the string that starts here", end);
+        unsigned char c = (unsigned char)*p;
+        if (c == '"') break;
+        if (c >= 0x80) {
+            size_t len = utf8_len((const unsigned char *)p, (size_t)(end - p));
+            if (!len) return fail(d, p, "UTF-8 text in the string", p);
+            p += len;
+            continue;
+        }
+        if (c < 0x20) return fail(d, p, "a character or an escape such as \\n (control characters must be escaped)", p);
+        if (!buffered) luaL_buffinit(L, &b), buffered = 1;
+        luaL_addlstring(&b, run, (size_t)(p - run));
+        char x = p + 1 < end ? p[1] : 0, out;
+        switch (x) {
+        case '"': case '\\': case '/': out = x; break;
+        case 'b': out = '\b'; break;
+        case 'f': out = '\f'; break;
+        case 'n': out = '\n'; break;
+        case 'r': out = '\r'; break;
+        case 't': out = '\t'; break;
+        case 'u':
+            if (!(p = dec_unicode(d, p, &b))) return -1;
+            run = p;
+            continue;
+        default: return fail(d, p, "an escape: \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX", p + 1);
+        }
+        luaL_addchar(&b, out);
+        p += 2;
+        run = p;
+    }
+    if (buffered) {
+        luaL_addlstring(&b, run, (size_t)(p - run));
+        luaL_pushresult(&b);
+    } else {
+        lua_pushlstring(L, run, (size_t)(p - run));
+    }
+    d->p = p + 1;
+    return 0;
+}
+
+static int is_digit(const char *p, const char *end)
+{
+    return p < end && *p >= '0' && *p <= '9';
+}
+
+/* The non-integral number text s (valid JSON) as an exact decimal: the part
+ * before any exponent read by jx_dec_parse, then shifted. 0 when it needs
+ * more than 18 digits or decimals. */
+static int number_to_dec(const char *s, size_t n, jx_dec *out)
+{
+    const char *e = memchr(s, 'e', n);
+    if (!e) e = memchr(s, 'E', n);
+    jx_dec v;
+    if (jx_dec_parse(s, e ? (size_t)(e - s) : n, &v) != 1) return 0;
+    if (!e) return *out = v, 1;
+    const char *p = e + 1, *end = s + n;
+    int neg = *p == '-';
+    if (*p == '+' || *p == '-') p++;
+    int k = 0;
+    for (; p < end; p++)
+        if ((k = k * 10 + (*p - '0')) > 40) return 0;
+    return jx_dec_shift(v, neg ? -k : k, out) == 0;
+}
+
+/* Pushes the number at d->p: an integer when written without fraction or
+ * exponent and within 64 bits; with the decimals option any other number
+ * that fits a decimal as a Decimal; else a float (±math.huge beyond the
+ * float range, as strtod gives). */
+static int dec_number(struct dec *d)
+{
+    lua_State *L = d->L;
+    const char *start = d->p, *p = d->p, *end = d->end;
+    int integral = 1, neg = *p == '-';
+    if (neg) p++;
+    if (!is_digit(p, end)) return fail(d, p, "a digit after '-'", p);
+    if (*p == '0') {
+        p++;
+        if (is_digit(p, end)) return fail(d, p, "'.', 'e' or the end of the number after a leading 0", p);
+    } else {
+        while (is_digit(p, end)) p++;
+    }
+    if (p < end && *p == '.') {
+        integral = 0, p++;
+        if (!is_digit(p, end)) return fail(d, p, "a digit after the decimal point", p);
+        while (is_digit(p, end)) p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        integral = 0, p++;
+        if (p < end && (*p == '+' || *p == '-')) p++;
+        if (!is_digit(p, end)) return fail(d, p, "a digit in the exponent", p);
+        while (is_digit(p, end)) p++;
+    }
+    d->p = p;
+    size_t n = (size_t)(p - start);
+    if (integral && n - (size_t)neg <= 18) {
+        int64_t v = 0;
+        for (const char *q = start + neg; q < p; q++) v = v * 10 + (*q - '0');
+        lua_pushinteger(L, (lua_Integer)(neg ? -v : v));
         return 0;
     }
-    for (;;) {
-        skip_ws(d);
-        if (close == '}') {
-            if (d->p >= d->end || *d->p != '"') return fail(d, "expected a string key");
-            if (dec_string(d, b) < 0) return -1;
-            skip_ws(d);
-            if (d->p >= d->end || *d->p != ':') return fail(d, "expected ':'");
-            d->p++;
-            if (dec_value(d, b) < 0) return -1;
-            lua_rawset(L, -3);
-        } else {
-            if (dec_value(d, b) < 0) return -1;
-            lua_rawseti(L, -2, ++i);
-        }
+    jx_dec dv;
+    if (!integral && d->decimals && number_to_dec(start, n, &dv)) {
+        jx_l_pushdec(L, dv);
+        return 0;
+    }
+    /* lua_stringtonumber: 64-bit integers when they fit, floats whatever the
+     * locale's decimal point. */
+    char buf[64];
+    int ok;
+    if (n < sizeof buf) {
+        memcpy(buf, start, n);
+        buf[n] = 0;
+        ok = lua_stringtonumber(L, buf) != 0;
+    } else {
+        lua_pushlstring(L, start, n);
+        ok = lua_stringtonumber(L, lua_tostring(L, -1)) != 0;
+        lua_remove(L, ok ? -2 : -1);
+    }
+    return ok ? 0 : fail(d, start, "a number of at most 200 characters", NULL);
+}
+
+static int dec_value(struct dec *d);
+
+static int enter(struct dec *d)
+{
+    if (++d->depth > MAX_DEPTH) return fail(d, d->p, "at most 200 levels of nested arrays and objects", NULL);
+    if (!lua_checkstack(d->L, 4)) return fail(d, d->p, "less nesting (no room on the Lua stack)", NULL);
+    return 0;
+}
+
+static int dec_array(struct dec *d)
+{
+    lua_State *L = d->L;
+    if (enter(d) < 0) return -1;
+    lua_newtable(L);
+    lua_pushvalue(L, ARRAY_MT_IDX);
+    lua_setmetatable(L, -2);
+    d->p++;
+    skip_ws(d);
+    if (d->p < d->end && *d->p == ']') {
+        d->p++, d->depth--;
+        return 0;
+    }
+    for (lua_Integer i = 1;; i++) {
+        if (dec_value(d) < 0) return -1;
+        lua_rawseti(L, -2, i);
         skip_ws(d);
         if (d->p < d->end && *d->p == ',') {
             d->p++;
             continue;
         }
-        if (d->p < d->end && *d->p == close) {
-            d->p++;
-            break;
-        }
-        return fail(d, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+        if (d->p < d->end && *d->p == ']') break;
+        return fail(d, d->p, "',' or ']'", d->p);
     }
-    d->depth--;
+    d->p++, d->depth--;
     return 0;
 }
 
-static int dec_value(struct dec *d, struct sbuf *b)
+static int dec_object(struct dec *d)
 {
+    lua_State *L = d->L;
+    if (enter(d) < 0) return -1;
+    lua_newtable(L);
+    d->p++;
     skip_ws(d);
-    if (d->p >= d->end) return fail(d, "expected a value, found the end of the text");
-    switch (*d->p) {
-    case '{': return dec_container(d, b, '}');
-    case '[': return dec_container(d, b, ']');
-    case '"': return dec_string(d, b);
-    case 't':
-        if (d->end - d->p >= 4 && !memcmp(d->p, "true", 4)) return d->p += 4, lua_pushboolean(d->L, 1), 0;
-        break;
-    case 'f':
-        if (d->end - d->p >= 5 && !memcmp(d->p, "false", 5)) return d->p += 5, lua_pushboolean(d->L, 0), 0;
-        break;
-    case 'n':
-        if (d->end - d->p >= 4 && !memcmp(d->p, "null", 4)) return d->p += 4, lua_pushvalue(d->L, NULL_IDX), 0;
-        break;
-    default: return dec_number(d);
+    if (d->p < d->end && *d->p == '}') {
+        d->p++, d->depth--;
+        return 0;
     }
-    return fail(d, "expected a value");
+    for (int first = 1;; first = 0) {
+        skip_ws(d);
+        if (d->p >= d->end || *d->p != '"') return fail(d, d->p, first ? "a string key or '}'" : "a string key", d->p);
+        if (dec_string(d) < 0) return -1;
+        skip_ws(d);
+        if (d->p >= d->end || *d->p != ':') return fail(d, d->p, "':' after the key", d->p);
+        d->p++;
+        if (dec_value(d) < 0) return -1;
+        lua_rawset(L, -3);
+        skip_ws(d);
+        if (d->p < d->end && *d->p == ',') {
+            d->p++;
+            continue;
+        }
+        if (d->p < d->end && *d->p == '}') break;
+        return fail(d, d->p, "',' or '}'", d->p);
+    }
+    d->p++, d->depth--;
+    return 0;
 }
 
-/* decode(text [, {decimals=true}]) -> value, or nil, "json: line L, column C: …" */
+/* Matches the literal word at d->p; fails naming the word found. */
+static int dec_literal(struct dec *d, const char *word, size_t n)
+{
+    if ((size_t)(d->end - d->p) < n || memcmp(d->p, word, n) != 0) {
+        char expected[16];
+        snprintf(expected, sizeof expected, "'%s'", word);
+        return fail(d, d->p, expected, d->p);
+    }
+    d->p += n;
+    return 0;
+}
+
+static int dec_value(struct dec *d)
+{
+    skip_ws(d);
+    if (d->p >= d->end) return fail(d, d->p, "a value", d->p);
+    switch (*d->p) {
+    case '{': return dec_object(d);
+    case '[': return dec_array(d);
+    case '"': return dec_string(d);
+    case 't':
+        if (dec_literal(d, "true", 4) < 0) return -1;
+        lua_pushboolean(d->L, 1);
+        return 0;
+    case 'f':
+        if (dec_literal(d, "false", 5) < 0) return -1;
+        lua_pushboolean(d->L, 0);
+        return 0;
+    case 'n':
+        if (dec_literal(d, "null", 4) < 0) return -1;
+        lua_pushvalue(d->L, NULL_IDX);
+        return 0;
+    case '-': case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
+        return dec_number(d);
+    default: return fail(d, d->p, "a value", d->p);
+    }
+}
+
+/* ---- functions ---- */
+
+/* encode(value [, {pretty=, sort_keys=}]) -> text. Raises on what JSON cannot
+ * hold, naming the key path. */
+static int j_encode(lua_State *L)
+{
+    static const char *const names[] = {"pretty", "sort_keys", NULL};
+    int flags[2];
+    luaL_checkany(L, 1);
+    check_options(L, 2, names, flags, "pretty, sort_keys");
+    lua_settop(L, 2);
+    struct enc e;
+    e.L = L, e.pretty = flags[0], e.sort = flags[1], e.depth = 0;
+    lua_newtable(L);
+    e.seen = 3;
+    e.b = lua_newuserdatauv(L, sizeof *e.b, 0);
+    *e.b = (struct outbuf){NULL, 0, 0};
+    lua_pushvalue(L, OUTBUF_MT_IDX);
+    lua_setmetatable(L, 4);
+    lua_toclose(L, 4);
+    enc_value(&e, 1);
+    lua_pushlstring(L, e.b->p, e.b->n);
+    return 1;
+}
+
+/* decode(text [, {decimals=}]) -> value, or nil and "json: line L, column C:
+ * expected …". Misuse (text not a string, bad options) raises. */
 static int j_decode(lua_State *L)
 {
+    static const char *const names[] = {"decimals", NULL};
+    int flags[1];
     size_t n;
-    const char *s = luaL_checklstring(L, 1, &n);
-    struct dec d = {L, s, s, s + n, 0, 0, {0}};
-    if (!lua_isnoneornil(L, 2)) {
-        luaL_checktype(L, 2, LUA_TTABLE);
-        lua_getfield(L, 2, "decimals");
-        d.decimals = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-    }
+    luaL_checktype(L, 1, LUA_TSTRING);
+    const char *s = lua_tolstring(L, 1, &n);
+    check_options(L, 2, names, flags, "decimals");
     lua_settop(L, 2);
-    struct sbuf *b = lua_newuserdatauv(L, sizeof *b, 0);
-    *b = (struct sbuf){NULL, 0, 0};
-    luaL_setmetatable(L, BUF);
-    int base = lua_gettop(L);
-    int rc = dec_value(&d, b);
+    /* A UTF-8 byte order mark, as Windows tools write: skipped, and not
+     * counted in columns. */
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, n -= 3;
+    struct dec d = {L, s, s, s + n, flags[0], 0, {0}};
+    int rc = dec_value(&d);
     if (rc == 0) {
         skip_ws(&d);
-        if (d.p < d.end) rc = fail(&d, "unexpected text after the value");
+        if (d.p < d.end) rc = fail(&d, d.p, "the end of the text after the value", d.p);
     }
-    free(b->p);
-    b->p = NULL;
     if (rc < 0) {
-        lua_settop(L, base);
-        lua_pushnil(L);
+        lua_settop(L, 2);
+        luaL_pushfail(L);
         lua_pushstring(L, d.msg);
         return 2;
     }
     return 1;
 }
 
-/* ---- opener ---- */
+/* ---- tables and opener ---- */
 
-static const luaL_Reg functions[] = {{"encode", j_encode}, {"decode", j_decode}, {NULL, NULL}};
+static const luaL_Reg functions[] = {
+    {"encode", j_encode},
+    {"decode", j_decode},
+    {NULL, NULL},
+};
 
+/* The module: encode, decode, null (a light userdata that encodes as null
+ * and that decode returns for null), array_mt (the metatable that makes a
+ * table an array even when empty; decode sets it on every array). */
 int luaopen_jixiao_json(lua_State *L)
 {
-    if (luaL_newmetatable(L, BUF)) {
-        lua_pushcfunction(L, sbuf_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_pop(L, 1);
-    luaL_requiref(L, "jixiao.decimal", luaopen_jixiao_decimal, 0);
-    lua_pop(L, 1);
-    lua_newtable(L);                              /* the module */
-    lua_pushlightuserdata(L, (void *)&functions); /* json.null: a unique light userdata */
-    lua_newtable(L);                              /* json.array_mt */
+    lua_createtable(L, 0, 4);
+    lua_pushlightuserdata(L, (void *)&null_tag); /* json.null */
+    lua_createtable(L, 0, 1);                    /* json.array_mt */
+    lua_pushliteral(L, "json.array");
+    lua_setfield(L, -2, "__name");
+    lua_createtable(L, 0, 2); /* the output buffer's metatable */
+    lua_pushcfunction(L, outbuf_free);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, outbuf_free);
+    lua_setfield(L, -2, "__close");
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -5, "null");
     lua_pushvalue(L, -2);
-    lua_setfield(L, -4, "null");
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -4, "array_mt");
-    luaL_setfuncs(L, functions, 2); /* both are upvalues of encode and decode */
+    lua_setfield(L, -5, "array_mt");
+    luaL_setfuncs(L, functions, 3);
     return 1;
 }

@@ -1,4 +1,6 @@
-/* jixiao.json: JSON encode/decode for scripts (see l_json.c). */
+/* jixiao.json: JSON encode/decode for scripts (RFC 8259), exact decimals
+ * written as numbers and, on request, read back as decimals. The Lua API is
+ * summarised above luaopen_jixiao_json in l_json.c and in the README. */
 #ifndef JX_L_JSON_H
 #define JX_L_JSON_H
 

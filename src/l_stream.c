@@ -1,30 +1,46 @@
-/* The awk-style callback mode (see l_stream.h). The open table sits in a
- * userdata whose __gc closes it, so an error anywhere leaves nothing open;
- * each row is handed to project(p, doc) as a view bound to the reader's
- * buffers, invalidated when the callback returns. */
+/* The awk-style callback mode (see l_stream.h). All the files are streamed
+ * inside one protected call, the callbacks called directly: a callback's
+ * error unwinds to it with its traceback. The open table sits in a
+ * to-be-closed userdata, so an error anywhere closes it, and the views handed
+ * to callbacks read the reader's buffers in place, checked against counters
+ * in that userdata: a view kept past its callback raises instead of reading
+ * a reused buffer. */
 #include "l_stream.h"
 
 #include <stdio.h>
 
+#include "l_jixiao.h"
 #include "lauxlib.h"
 #include "lhost.h"
-#include "l_project.h"
 
 #define STREAM "jixiao.Stream"
 
 struct stream {
     jx_table *t;
+    jx_project cur;     /* the row being handed to project() */
+    unsigned long row;  /* bumped after each project() call and at close */
+    unsigned long file; /* bumped at close */
 };
 
-static int stream_gc(lua_State *L)
+/* What jx_run_stream hands to the protected call. */
+struct run {
+    const char *const *files;
+    int nfiles;
+    const jx_table_opts *opts;
+    int failed;
+};
+
+/* __gc and __close: closes the table and ends every view of it. */
+static int stream_close(lua_State *L)
 {
     struct stream *s = luaL_checkudata(L, 1, STREAM);
     jx_table_close(s->t);
     s->t = NULL;
+    s->row++, s->file++;
     return 0;
 }
 
-/* Pushes the global `name` if it is a function, else nothing; returns 1 if pushed. */
+/* Pushes the global `name` if it is a function (returns 1), else nothing. */
 static int get_callback(lua_State *L, const char *name)
 {
     if (lua_getglobal(L, name) == LUA_TFUNCTION) return 1;
@@ -32,77 +48,76 @@ static int get_callback(lua_State *L, const char *name)
     return 0;
 }
 
-/* Streams one file. Returns 0, 1 if the input could not be read (reported on
- * stderr), or -1 if a callback raised (message on top of the stack). */
-static int stream_file(lua_State *L, const char *path, const jx_table_opts *opts, int want_doc, int want_project,
-                       jx_err *err)
+/* Streams one file into the callbacks; raises what a callback raises. */
+static void stream_file(lua_State *L, struct run *r, const char *path)
 {
-    struct stream *s = lua_newuserdatauv(L, sizeof *s, 0); /* closed before the table is opened */
-    s->t = NULL;
+    int base = lua_gettop(L);
+    int document = get_callback(L, "document") ? lua_gettop(L) : 0;
+    int project = get_callback(L, "project") ? lua_gettop(L) : 0;
+
+    /* The handle exists, closed, before the table is opened, so that no
+     * allocation failure can leave the table unowned. */
+    struct stream *s = lua_newuserdatauv(L, sizeof *s, 0);
+    s->t = NULL, s->row = 0, s->file = 0;
     luaL_setmetatable(L, STREAM);
     int handle = lua_gettop(L);
-    jx_err rerr = {0};
-    if (jx_table_open(&s->t, path, opts, &rerr) < 0) {
+    lua_toclose(L, handle);
+
+    jx_err err;
+    if (jx_table_open(&s->t, path, r->opts, &err) < 0) {
         s->t = NULL;
-        fprintf(stderr, "jixiao: %s\n", rerr.msg);
-        lua_settop(L, handle - 1);
-        return 1;
-    }
-    const jx_doc *d = jx_table_doc(s->t);
-    jx_l_push_docview(L, d);
-    int doc = lua_gettop(L);
-    int rc = 0;
-    if (want_doc) {
-        get_callback(L, "document");
-        lua_pushvalue(L, doc);
-        if (jx_lua_pcall(L, 1, 0, err) != 0) rc = -1;
-    }
-    jx_project p;
-    int r = 1;
-    while (rc == 0 && want_project && (r = jx_table_next(s->t, &p, &rerr)) > 0) {
-        jx_l_push_projectview(L, d, &p); /* stays below the call, to be unbound after it */
-        get_callback(L, "project");
-        lua_pushvalue(L, -2);
-        lua_pushvalue(L, doc);
-        if (jx_lua_pcall(L, 2, 0, err) != 0) rc = -1; /* the message is on top */
-        jx_l_unbind(L, rc ? -2 : -1);
-        lua_remove(L, rc ? -2 : -1);
-    }
-    if (rc == 0 && r < 0) {
-        fprintf(stderr, "jixiao: %s\n", rerr.msg);
-        rc = 1;
-    }
-    jx_l_unbind(L, doc);
-    jx_table_close(s->t);
-    s->t = NULL;
-    if (rc == -1) {
-        /* Leave only the message, where the handle was. */
-        lua_replace(L, handle);
-        lua_settop(L, handle);
+        fprintf(stderr, "jixiao: %s\n", err.msg);
+        r->failed++;
     } else {
-        lua_settop(L, handle - 1);
+        jx_l_doc_view(L, jx_table_doc(s->t), &s->file, handle);
+        int doc = lua_gettop(L);
+        if (document) {
+            lua_pushvalue(L, document);
+            lua_pushvalue(L, doc);
+            lua_call(L, 1, 0);
+        }
+        int rc = 1;
+        while (project && (rc = jx_table_next(s->t, &s->cur, &err)) > 0) {
+            lua_pushvalue(L, project);
+            jx_l_project_view(L, doc, &s->cur, &s->row);
+            lua_pushvalue(L, doc);
+            lua_call(L, 2, 0);
+            s->row++;
+        }
+        if (rc < 0) {
+            fprintf(stderr, "jixiao: %s\n", err.msg);
+            r->failed++;
+        }
     }
-    return rc;
+    lua_closeslot(L, handle);
+    lua_settop(L, base);
+}
+
+static int stream_all(lua_State *L)
+{
+    struct run *r = lua_touserdata(L, 1);
+    jx_l_views_init(L);
+    if (luaL_newmetatable(L, STREAM)) {
+        lua_pushcfunction(L, stream_close);
+        lua_setfield(L, -2, "__gc");
+        lua_pushcfunction(L, stream_close);
+        lua_setfield(L, -2, "__close");
+    }
+    lua_pop(L, 1);
+    for (int i = 0; i < r->nfiles; i++) stream_file(L, r, r->files[i]);
+    return 0;
 }
 
 int jx_run_stream(lua_State *L, const char *const *files, int nfiles, const jx_table_opts *opts, jx_err *err)
 {
-    int want_doc = get_callback(L, "document");
-    if (want_doc) lua_pop(L, 1);
-    int want_project = get_callback(L, "project");
-    if (want_project) lua_pop(L, 1);
-    if (!want_doc && !want_project) return 0;
-    jx_l_project_register(L);
-    if (luaL_newmetatable(L, STREAM)) {
-        lua_pushcfunction(L, stream_gc);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_pop(L, 1);
-    int failed = 0;
-    for (int i = 0; i < nfiles; i++) {
-        int rc = stream_file(L, files[i], opts, want_doc, want_project, err);
-        if (rc < 0) return -1;
-        failed += rc;
-    }
-    return failed;
+    int want = 0;
+    want += get_callback(L, "document");
+    want += get_callback(L, "project");
+    lua_pop(L, want);
+    if (!want) return 0;
+    struct run r = {files, nfiles, opts, 0};
+    lua_pushcfunction(L, stream_all);
+    lua_pushlightuserdata(L, &r);
+    if (jx_lua_pcall(L, 1, 0, err) != 0) return -1; /* the message stays on top */
+    return r.failed;
 }
