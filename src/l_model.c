@@ -2,6 +2,7 @@
 #include "l_model.h"
 
 #include "lauxlib.h"
+#include "l_jixiao.h"
 #include "money.h"
 
 static void set_str(lua_State *L, const char *k, const char *s, size_t n)
@@ -69,45 +70,6 @@ static void money(lua_State *L, const char *k, const jx_project *p, const jx_doc
         if (jx_project_amount(p, d, (jx_field)(base + i), &v) == 1) set_dec(L, parts[i], v);
     if (base == JX_F_BUDGET_TOTAL && jx_project_amount(p, d, JX_F_BUDGET_INITIAL, &v) == 1) set_dec(L, "initial", v);
     lua_setfield(L, -2, k);
-}
-
-static void repair(lua_State *L, const jx_doc *d, const jx_project *p)
-{
-    const jx_repair *r = p->repair;
-    if (!r) return;
-    lua_createtable(L, 0, 4);
-    set_cstr(L, "status", r->certain ? "certain" : "guess");
-    set_int(L, "observed_cells", r->observed);
-    lua_createtable(L, r->nmoves, 0);
-    for (int i = 0; i < r->nmoves; i++) {
-        const jx_move *m = &r->moves[i];
-        lua_createtable(L, 0, 5);
-        set_int(L, "cell", m->cell + 1);
-        set_int(L, "column", m->col + 1);
-        set_cstr(L, "path", d->cols[m->col].path);
-        set_cell(L, "text", &p->cells[m->cell]);
-        lua_pushboolean(L, m->certain);
-        lua_setfield(L, -2, "certain");
-        lua_createtable(L, m->nalt, 0);
-        for (int a = 0; a < m->nalt; a++) {
-            lua_pushinteger(L, m->alt[a] + 1);
-            lua_rawseti(L, -2, a + 1);
-        }
-        lua_setfield(L, -2, "alternatives");
-        lua_rawseti(L, -2, i + 1);
-    }
-    lua_setfield(L, -2, "moves");
-    lua_createtable(L, r->ngaps, 0);
-    for (int i = 0; i < r->ngaps; i++) {
-        lua_createtable(L, 0, 3);
-        set_int(L, "column", r->gaps[i].col + 1);
-        set_cstr(L, "path", d->cols[r->gaps[i].col].path);
-        lua_pushboolean(L, r->gaps[i].certain);
-        lua_setfield(L, -2, "certain");
-        lua_rawseti(L, -2, i + 1);
-    }
-    lua_setfield(L, -2, "empty");
-    lua_setfield(L, -2, "repair");
 }
 
 void jx_l_push_project(lua_State *L, const jx_doc *d, const jx_project *p)
@@ -178,5 +140,8 @@ void jx_l_push_project(lua_State *L, const jx_doc *d, const jx_project *p)
     for (int c = 0; c < d->ncols; c++)
         if (d->cols[c].field == JX_F_UNKNOWN && p->col[c]->len) set_cell(L, d->cols[c].path, p->col[c]);
     lua_setfield(L, -2, "extra");
-    repair(L, d, p);
+    if (p->repair) {
+        jx_l_push_repair(L, d, p); /* the same record the project views give */
+        lua_setfield(L, -2, "repair");
+    }
 }
