@@ -9,6 +9,8 @@ int jx_cmd_check(int argc, char **argv);
 int jx_cmd_score(int argc, char **argv);
 int jx_cmd_run(int argc, char **argv);
 int jx_cmd_version(int argc, char **argv);
+int jx_cmd_upload(int argc, char **argv);
+int jx_cmd_outbox(int argc, char **argv);
 
 /* Prints the help for one command (NULL: the overview) to stdout; 0, or 2 for an
  * unknown command. */

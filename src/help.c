@@ -15,6 +15,8 @@ static const char overview[] =
     "  check     run the reviewers' checks and report findings\n"
     "  score     compute self-evaluation scores under a scoring profile\n"
     "  run       run a Lua script over tables (jixiao -e CODE for one-liners)\n"
+    "  upload    send a file or form to a portal; kept in the outbox until delivered\n"
+    "  outbox    list, flush (send again) or drop undelivered uploads\n"
     "  version   print versions (--verbose: also libcurl's)\n"
     "  help CMD  explain one command\n"
     "\n"
@@ -51,7 +53,8 @@ int jx_help(const char *command)
     }
     /* Commands that own their help text print it themselves. */
     static const struct { const char *name; int (*fn)(int, char **); } own[] = {
-        {"check", jx_cmd_check}, {"score", jx_cmd_score}, {"run", jx_cmd_run}, {"version", jx_cmd_version}};
+        {"check", jx_cmd_check}, {"score", jx_cmd_score}, {"run", jx_cmd_run}, {"version", jx_cmd_version},
+        {"upload", jx_cmd_upload}, {"outbox", jx_cmd_outbox}};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
         if (!strcmp(command, own[i].name)) {
             char *argv[] = {(char *)own[i].name, "--help", NULL};

@@ -1,8 +1,8 @@
 /* The jixiao module and its lazy Document and Project views (see
  * l_jixiao.h). A view is a small userdata pointing at rows that live
  * elsewhere: in a loaded document's store, or in the stream reader's buffers.
- * Each __index builds only the field asked for; tables are cached in the
- * view's user value so a second read is a table lookup. */
+ * Each __index builds only the field asked for; a table it builds is kept
+ * in one of the view's user values, so a second read costs one load. */
 #include "l_jixiao.h"
 
 #include <string.h>
@@ -526,7 +526,7 @@ static int jx_parse(lua_State *L)
  * required on first use, so that require "jixiao" stays cheap. */
 static int module_index(lua_State *L)
 {
-    static const char *const subs[] = {"json", "decimal", "indicator", "check", "score", "profiles", NULL};
+    static const char *const subs[] = {"json", "decimal", "indicator", "check", "score", "profiles", "http", NULL};
     const char *k = lua_tostring(L, 2);
     for (int i = 0; k && subs[i]; i++) {
         if (strcmp(k, subs[i]) != 0) continue;

@@ -293,23 +293,46 @@ static void enc_string(struct enc *e, const char *str, size_t n, int is_key)
 
 static void enc_value(struct enc *e, int idx);
 
-/* Writes the key at stack index k as a JSON string, then the colon. */
-static void enc_key(struct enc *e, int k)
+/* Raises when the text of a number key, on the top of the stack, is also a
+ * string key of the table at t ({[1] = "a", ["1"] = "b"}): the object would
+ * have the same name twice. */
+static void check_clash(struct enc *e, int t)
 {
     lua_State *L = e->L;
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, t) != LUA_TNIL) {
+        const char *k = lua_tostring(L, -2);
+        enc_error(e, lua_pushfstring(L, "cannot encode both %s and \"%s\" as keys of one object", k, k), "");
+    }
+    lua_pop(L, 1);
+}
+
+/* Pushes the text of the number key at stack index k. */
+static void push_number_key(lua_State *L, int k)
+{
     char buf[48];
-    int n;
+    if (lua_isinteger(L, k)) lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, k));
+    else lua_pushlstring(L, buf, (size_t)format_float((double)lua_tonumber(L, k), buf));
+}
+
+/* Writes the key at stack index k of the table at t as a JSON string, then
+ * the colon. */
+static void enc_key(struct enc *e, int t, int k)
+{
+    lua_State *L = e->L;
+    size_t len;
+    const char *s;
     switch (lua_type(L, k)) {
-    case LUA_TSTRING: {
-        size_t len;
-        const char *s = lua_tolstring(L, k, &len);
+    case LUA_TSTRING:
+        s = lua_tolstring(L, k, &len);
         enc_string(e, s, len, 1);
         break;
-    }
     case LUA_TNUMBER:
-        if (lua_isinteger(L, k)) n = snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, k));
-        else n = format_float((double)lua_tonumber(L, k), buf);
-        enc_string(e, buf, (size_t)n, 1);
+        push_number_key(L, k);
+        check_clash(e, t);
+        s = lua_tolstring(L, -1, &len);
+        enc_string(e, s, len, 1);
+        lua_pop(L, 1);
         break;
     default:
         enc_error(e, lua_pushfstring(L, "cannot use a %s as an object key", luaL_typename(L, k)), "");
@@ -376,7 +399,7 @@ static void enc_object(struct enc *e, int t)
         if (!first) putch(e, ',');
         first = 0;
         newline(e, e->depth);
-        enc_key(e, k);
+        enc_key(e, t, k);
         enc_value(e, k + 1);
         lua_pop(L, 1);
     }
@@ -424,15 +447,13 @@ static void enc_sorted(struct enc *e, int t)
         i++;
         lua_pushvalue(L, k);
         lua_rawseti(L, keys, nk + i);
+        e->path[e->depth - 1] = (struct frame){k, 0};
         if (lua_type(L, k) == LUA_TSTRING) {
             lua_pushvalue(L, k);
-        } else if (lua_isinteger(L, k)) {
-            lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, k));
         } else if (lua_type(L, k) == LUA_TNUMBER) {
-            char buf[48];
-            lua_pushlstring(L, buf, (size_t)format_float((double)lua_tonumber(L, k), buf));
+            push_number_key(L, k);
+            check_clash(e, t);
         } else {
-            e->path[e->depth - 1] = (struct frame){k, 0};
             enc_error(e, lua_pushfstring(L, "cannot use a %s as an object key", luaL_typename(L, k)), "");
         }
         v[i - 1].s = lua_tolstring(L, -1, &v[i - 1].n);
@@ -468,7 +489,7 @@ static void enc_table(struct enc *e, int t)
         snprintf(detail, sizeof detail, " (more than %d levels)", MAX_DEPTH);
         enc_error(e, "cannot encode nesting this deep", detail);
     }
-    luaL_checkstack(L, 8, "json: nesting too deep");
+    luaL_checkstack(L, 12, "json: nesting too deep");
     lua_pushvalue(L, t);
     if (lua_rawget(L, e->seen) != LUA_TNIL) enc_error(e, "cannot encode a cycle (a table inside itself)", "");
     lua_pop(L, 1);
@@ -504,7 +525,8 @@ static void enc_value(struct enc *e, int idx)
         } else {
             double x = (double)lua_tonumber(L, idx);
             if (!isfinite(x))
-                enc_error(e, x != x ? "cannot encode NaN" : x > 0 ? "cannot encode infinity" : "cannot encode -infinity",
+                enc_error(e, x != x ? "cannot encode NaN" : x > 0 ? "cannot encode infinity"
+                                                               : "cannot encode -infinity",
                           " (JSON has no NaN or infinity)");
             put(e, buf, (size_t)format_float(x, buf));
         }
@@ -561,7 +583,8 @@ static int fail(struct dec *d, const char *at, const char *expected, const char 
             snprintf(what, sizeof what, ", found the end of the text");
         } else if ((f[0] | 0x20) >= 'a' && (f[0] | 0x20) <= 'z') {
             size_t w = 1; /* a whole word: tru, NaN, undefined */
-            while (w < left && w < 20 && (((f[w] | 0x20) >= 'a' && (f[w] | 0x20) <= 'z') || (f[w] >= '0' && f[w] <= '9')))
+            while (w < left && w < 20
+                   && (((f[w] | 0x20) >= 'a' && (f[w] | 0x20) <= 'z') || (f[w] >= '0' && f[w] <= '9')))
                 w++;
             snprintf(what, sizeof what, ", found '%.*s'", (int)w, found);
         } else if (f[0] >= 0x20 && f[0] < 0x7f) {
@@ -636,7 +659,8 @@ static const char *dec_unicode(struct dec *d, const char *p, luaL_Buffer *b)
     p += 6;
     if (cp >= 0xD800 && cp <= 0xDBFF) {
         if (d->end - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) < 0 || lo < 0xDC00 || lo > 0xDFFF) {
-            snprintf(expected, sizeof expected, "a low surrogate (\\uDC00-\\uDFFF) after the high surrogate \\u%04X", cp);
+            snprintf(expected, sizeof expected,
+                     "a low surrogate (\\uDC00-\\uDFFF) after the high surrogate \\u%04X", cp);
             fail(d, p - 6, expected, NULL);
             return NULL;
         }

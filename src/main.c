@@ -14,6 +14,8 @@ static const struct {
     {"score", jx_cmd_score},
     {"run", jx_cmd_run},
     {"version", jx_cmd_version},
+    {"upload", jx_cmd_upload},
+    {"outbox", jx_cmd_outbox},
 };
 
 int main(int argc, char **argv)

@@ -80,6 +80,15 @@ t.test("encode: arrays are tables with keys exactly 1..n", function()
   t.eq(enc({[1.5] = "f"}), '{"1.5":"f"}')
 end)
 
+t.test("encode: a number key and the same text as a string key clash", function()
+  t.raises(function() return enc({[1] = "a", ["1"] = "b"}) end,
+           'json: cannot encode both 1 and "1" as keys of one object at key [1]')
+  t.raises(function() return enc({x = {[2] = 1, ["2"] = 2, y = 3}}, {sort_keys = true}) end,
+           'cannot encode both 2 and "2" as keys of one object at key x[2]')
+  t.raises(function() return enc({[1.5] = 1, ["1.5"] = 2}) end, 'both 1.5 and "1.5"')
+  t.eq(enc({[2] = "n", ["02"] = "s"}, {sort_keys = true}), '{"02":"s","2":"n"}')
+end)
+
 t.test("encode: an empty table is {} unless it carries json.array_mt", function()
   t.eq(enc({}), "{}")
   t.eq(enc(setmetatable({}, json.array_mt)), "[]")
@@ -157,6 +166,18 @@ t.test("encode: a long string with escapes, through the growing buffer", functio
   local out = enc({s, s})
   t.eq(#out, 2 * (2 + 100000 * (2 + 2 + 2 + 3)) + 3)
   t.eq(dec(out)[2], s)
+end)
+
+t.test("errors after the buffers have grown leave nothing behind", function()
+  -- Run under make test-asan, these would show a leak if an error path kept memory.
+  local big = {}
+  for i = 1, 20000 do big[i] = string.rep("x\n", 50) end
+  big[#big + 1] = print
+  t.raises(function() return enc(big) end, "cannot encode a function at key [20001]")
+  local text = '"' .. string.rep("\\n", 50000) .. '\\q"'
+  t.ok(dec_err(text):find("expected an escape", 1, true))
+  text = "[" .. string.rep('"' .. string.rep("\\t", 1000) .. '",', 100) .. "x]"
+  t.ok(dec_err(text):find("found 'x'", 1, true))
 end)
 
 -- decode ----------------------------------------------------------------------
