@@ -105,3 +105,55 @@ bench: all
 
 clean:
 	rm -rf build jixiao jixiao-asan
+
+# ---- fuzzing and robustness harnesses (tests/fuzz/README.md) ----
+# `make fuzz` builds every tests/fuzz/fuzz_*.c with clang's libFuzzer, ASan
+# and UBSan and runs each for FUZZ_SECONDS; crashes land in build/fuzz/crashes.
+# The same targets are also linked with an ordinary main (tests/fuzz/replay.c)
+# so tests/cli/fuzz.sh replays the seeds and saved crashes on every `make test`.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS    = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+                -fno-sanitize-recover=undefined
+FUZZ_TARGETS  = $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_CORE_OBJ = $(filter-out build/fuzz/src/main.o,$(call objs_of,build/fuzz))
+FUZZ_HDR      = tests/fuzz/fuzz.h $(wildcard src/*.h)
+
+$(eval $(call flavour,build/fuzz,$(FUZZ_FLAGS)))
+build/fuzz/%: CC = $(FUZZ_CC)
+
+define fuzz_objs
+$1/fuzz/%.o: tests/fuzz/%.c $(FUZZ_HDR)
+	@mkdir -p $$(@D)
+	$$(CC) $(CPPFLAGS_ALL) $2 $(WARN) -c -o $$@ $$<
+endef
+$(eval $(call fuzz_objs,build/rel,$(CFLAGS)))
+$(eval $(call fuzz_objs,build/asan,$(ASAN_FLAGS)))
+$(eval $(call fuzz_objs,build/fuzz,$(FUZZ_FLAGS)))
+
+build/fuzz/bin/%: build/fuzz/fuzz/%.o $(FUZZ_CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS) -rdynamic
+build/fuzz-replay/%: build/rel/fuzz/%.o build/rel/fuzz/replay.o $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -rdynamic
+build/fuzz-replay-asan/%: build/asan/fuzz/%.o build/asan/fuzz/replay.o $(ASAN_CORE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS) -rdynamic
+
+.PHONY: fuzz fuzz-build fuzz-replay fuzz-replay-asan
+fuzz-build: $(patsubst %,build/fuzz/bin/%,$(FUZZ_TARGETS))
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz-replay: $(patsubst %,build/fuzz-replay/%,$(FUZZ_TARGETS))
+fuzz-replay-asan: $(patsubst %,build/fuzz-replay-asan/%,$(FUZZ_TARGETS))
+.SECONDARY: $(foreach d,build/rel build/asan build/fuzz,$(patsubst %,$d/fuzz/%.o,$(FUZZ_TARGETS) replay))
+
+# The allocation-failure harness (tests/alloc/alloc_fail.c, run by
+# tests/cli/alloc.sh): replaces malloc for the whole process, so it links the
+# ordinary objects, never the sanitizer ones.
+build/alloc-fail: build/rel/alloc/alloc_fail.o $(CORE_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -rdynamic
+build/rel/alloc/alloc_fail.o: tests/alloc/alloc_fail.c $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(WARN) -c -o $@ $<

@@ -13,7 +13,10 @@ typedef struct {
     char *tmp;  /* temporary beside it */
 } jx_atomic;
 
-/* Creates the temporary file. 0, or -1 with err (JX_EIO naming the directory). */
+/* Creates the temporary file (beside the file a symbolic link names, with the
+ * mode of the file it replaces). A target that is not a regular file (a
+ * device, a FIFO) is opened and written in place instead. 0, or -1 with err
+ * (JX_EIO naming the directory). */
 int jx_atomic_open(jx_atomic *a, const char *path, jx_err *err);
 /* Flushes, fsyncs and renames. On a write error (disk full…) removes the
  * temporary file and returns -1 with err. Always releases a. */

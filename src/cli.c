@@ -12,6 +12,7 @@ const char jx_cli_reader_help[] =
     "  --no-realign         keep ragged rows as read (they are still reported)\n"
     "  --max-cell BYTES     longest cell accepted (default 16 MiB)\n"
     "  --max-cols N         most cells in a row (default 4096)\n"
+    "  --max-record BYTES   longest row, quoted line breaks included (default 64 MiB)\n"
     "  --max-header-rows N  deepest header accepted (default 8)\n";
 
 int jx_cli_usage(const char *cmd, const char *fmt, ...)
@@ -107,6 +108,11 @@ int jx_cli_reader_opt(int argc, char **argv, int *i, jx_table_opts *o)
     if ((r = jx_cli_opt(argc, argv, i, "--max-cols", &v)) != 0) {
         if (r < 0 || number("--max-cols", v, 1, &n) < 0) return -1;
         o->rows.max_cols = (int)(n > 1 << 20 ? 1 << 20 : n);
+        return 1;
+    }
+    if ((r = jx_cli_opt(argc, argv, i, "--max-record", &v)) != 0) {
+        if (r < 0 || number("--max-record", v, 16, &n) < 0) return -1;
+        o->rows.max_record = (size_t)n;
         return 1;
     }
     if ((r = jx_cli_opt(argc, argv, i, "--max-header-rows", &v)) != 0) {

@@ -7,6 +7,12 @@
 
 #include "table.h"
 
+/* Longest label kept in a path. A header cell longer than this is a note the
+ * header swallowed, not a label, and a merged label is copied into every
+ * column it spans: without a cap a few MiB of header could become GiBs of
+ * paths. Column mapping reads no further than this either (schema.c). */
+#define LABEL_MAX 256
+
 /* Trimmed view of a header label: ASCII whitespace and U+3000 off both ends. */
 static void trim(const char **s, size_t *n)
 {
@@ -111,6 +117,7 @@ int jx_header_build(const jx_row *rows, int nrows, jx_column **cols_out, int *nc
             const char *s = rows[r].cells[o].s;
             size_t n = rows[r].cells[o].len;
             trim(&s, &n);
+            if (n > LABEL_MAX) n = jx_utf8_prefix(s, n, LABEL_MAX);
             cols[c].path = path_append(cols[c].path, s, n);
             if (!cols[c].path) goto nomem;
         }

@@ -673,25 +673,28 @@ static const char *dec_unicode(struct dec *d, const char *p, luaL_Buffer *b)
 
 /* Pushes the string whose opening quote is at d->p and moves past it. A
  * string without escapes is pushed straight from the text; escapes go
- * through a luaL_Buffer, which the caller's lua_settop frees on failure. */
+ * through a luaL_Buffer, closed here on failure too. */
 static int dec_string(struct dec *d)
 {
     lua_State *L = d->L;
     const char *open = d->p, *end = d->end, *p = d->p + 1, *run = p;
     luaL_Buffer b;
     int buffered = 0;
+    /* A failure after the buffer grew must close its box here: lua_settop
+     * closing a to-be-closed slot is unsafe in Lua 5.4.4. */
+#define BAIL(rc) do { if (buffered) luaL_pushresult(&b), lua_pop(L, 1); return (rc); } while (0)
     for (;;) {
         while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80 && *p != '"' && *p != '\\') p++;
-        if (p >= end) return fail(d, open, "'\"' to close the string that starts here", end);
+        if (p >= end) BAIL(fail(d, open, "'\"' to close the string that starts here", end));
         unsigned char c = (unsigned char)*p;
         if (c == '"') break;
         if (c >= 0x80) {
             size_t len = utf8_len((const unsigned char *)p, (size_t)(end - p));
-            if (!len) return fail(d, p, "UTF-8 text in the string", p);
+            if (!len) BAIL(fail(d, p, "UTF-8 text in the string", p));
             p += len;
             continue;
         }
-        if (c < 0x20) return fail(d, p, "a character or an escape such as \\n (control characters must be escaped)", p);
+        if (c < 0x20) BAIL(fail(d, p, "a character or an escape such as \\n (control characters must be escaped)", p));
         if (!buffered) luaL_buffinit(L, &b), buffered = 1;
         luaL_addlstring(&b, run, (size_t)(p - run));
         char x = p + 1 < end ? p[1] : 0, out;
@@ -703,10 +706,10 @@ static int dec_string(struct dec *d)
         case 'r': out = '\r'; break;
         case 't': out = '\t'; break;
         case 'u':
-            if (!(p = dec_unicode(d, p, &b))) return -1;
+            if (!(p = dec_unicode(d, p, &b))) BAIL(-1);
             run = p;
             continue;
-        default: return fail(d, p, "an escape: \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX", p + 1);
+        default: BAIL(fail(d, p, "an escape: \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX", p + 1));
         }
         luaL_addchar(&b, out);
         p += 2;
@@ -720,6 +723,7 @@ static int dec_string(struct dec *d)
     }
     d->p = p + 1;
     return 0;
+#undef BAIL
 }
 
 static int is_digit(const char *p, const char *end)

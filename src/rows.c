@@ -372,7 +372,11 @@ int jx_rows_next(jx_rows *r, jx_row *row, jx_err *err)
             row->line = r->rec_line;
             row->end_line = r->end_line;
             return 1;
-        case SCAN_EOF: return 0;
+        case SCAN_EOF:
+            /* A refill may have moved the buffer under a stale next: the
+             * end of input must stay the end on every later call. */
+            r->next = r->rec;
+            return 0;
         case SCAN_NEED:
             if (refill(r, &r->fail_err) == 0) continue;
             break;

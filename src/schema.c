@@ -201,13 +201,19 @@ int jx_schema_map(jx_doc *doc, jx_err *err)
         }
         doc->fieldcol[col->field] = c;
     }
-    /* Indicator slots, in layout order: one per (level1, level2) target/result pair. */
+    /* Indicator slots, in layout order: one per (level1, level2) target/result pair.
+     * A column takes the first slot of its kind whose role is still free.
+     * Slots only ever fill, so where that first slot is only moves forward:
+     * first[][][] keeps it, making this linear in the columns (--max-cols
+     * allows a million) where a search from the start was quadratic. */
+    int first[JX_L1_COUNT][JX_L2_COUNT][2] = {{{0}}};
     for (int c = 0; c < doc->ncols; c++) {
         jx_column *col = &doc->cols[c];
         if (col->field != JX_F_IND_TARGET && col->field != JX_F_IND_RESULT) continue;
         jx_ind_slot *s = NULL;
-        for (int i = 0; i < doc->ninds; i++) {
-            jx_ind_slot *t = &doc->inds[i];
+        int *f = &first[col->level1][col->level2][col->role ? 1 : 0];
+        for (; *f < doc->ninds; ++*f) {
+            jx_ind_slot *t = &doc->inds[*f];
             if (t->level1 == col->level1 && t->level2 == col->level2 &&
                 (col->role ? t->result_col : t->target_col) < 0) {
                 s = t;
@@ -215,7 +221,10 @@ int jx_schema_map(jx_doc *doc, jx_err *err)
             }
         }
         if (!s) {
-            jx_ind_slot *grown = realloc(doc->inds, sizeof *grown * (size_t)(doc->ninds + 1));
+            int n = doc->ninds; /* capacity doubles: 8, 16, 32, ... */
+            jx_ind_slot *grown = doc->inds;
+            if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))
+                grown = realloc(doc->inds, sizeof *grown * (size_t)(n ? 2 * n : 8));
             if (!grown) return jx_err_set(err, JX_ENOMEM, "out of memory mapping columns");
             doc->inds = grown;
             s = &doc->inds[doc->ninds++];

@@ -289,9 +289,11 @@ static int check_binary(jx_source *s, const unsigned char *p, size_t n, jx_err *
         size_t zeven = 0, zodd = 0;
         for (size_t i = 0; i + 1 < n; i += 2) zeven += !p[i], zodd += !p[i + 1];
         const char *hint = "";
-        if (zodd * 4 > n / 2 && zeven * 20 < n / 2)
+        /* CJK text has few zero bytes, but those of its ASCII (tabs, digits,
+         * line ends) all fall on one side. */
+        if ((zodd * 4 > n / 2 && zeven * 20 < n / 2) || (zodd >= 16 && zeven * 20 < zodd))
             hint = "; if it is UTF-16 text without a byte-order mark, pass --encoding utf-16le";
-        else if (zeven * 4 > n / 2 && zodd * 20 < n / 2)
+        else if ((zeven * 4 > n / 2 && zodd * 20 < n / 2) || (zeven >= 16 && zodd * 20 < zeven))
             hint = "; if it is UTF-16 text without a byte-order mark, pass --encoding utf-16be";
         return jx_err_set(err, JX_EBINARY,
                           "%s: binary data (found NUL byte at offset %zu), not a text table; "
@@ -311,12 +313,14 @@ static int check_binary(jx_source *s, const unsigned char *p, size_t n, jx_err *
     return 0;
 }
 
-/* Whether p[0, n) decodes as GB18030; a sequence cut off at the end counts as
- * valid (the read reports it if the file really ends there). */
-static int gb18030_ok(const unsigned char *p, size_t n)
+/* Whether p[0, n) decodes as GB18030 (1) or not (0, *bad set to the offset
+ * of the first invalid sequence); a sequence cut off at the end counts as
+ * valid (the read reports it if the file really ends there). -1 with errno
+ * if no decoder can be had, which says nothing about the text. */
+static int gb18030_ok(const unsigned char *p, size_t n, size_t *bad)
 {
     iconv_t cd = iconv_open("UTF-8", "GB18030");
-    if (cd == (iconv_t)-1) return 0;
+    if (cd == (iconv_t)-1) return -1;
     char out[8192], *ip = (char *)p;
     size_t il = n;
     int ok = 1;
@@ -326,6 +330,7 @@ static int gb18030_ok(const unsigned char *p, size_t n)
         if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1) continue;
         if (errno == E2BIG) continue;
         ok = errno == EINVAL;
+        *bad = (size_t)((const unsigned char *)ip - p);
         break;
     }
     iconv_close(cd);
@@ -351,7 +356,8 @@ static int detect(jx_source *s, jx_enc forced, jx_err *err)
     if (enc != JX_ENC_UTF16LE && enc != JX_ENC_UTF16BE && check_binary(s, p, n, err) < 0)
         return -1;
     if (enc == JX_ENC_AUTO) {
-        int why;
+        int why, gb;
+        size_t gbbad = 0;
         size_t badn = 0, ok = utf8_check(p, n, &why, &badn);
         size_t multi = 0; /* UTF-8 sequences before the bad bytes */
         for (size_t i = 0; why == U8_BAD && i < ok && multi < 4; i++) multi += p[i] >= 0xC2;
@@ -363,17 +369,27 @@ static int detect(jx_source *s, jx_enc forced, jx_err *err)
             s->enc = JX_ENC_UTF8;
             count_lines(s, (const char *)p, ok);
             return seq_error(s, ok, badn, 0, err);
-        } else if (gb18030_ok(p, n)) {
+        } else if ((gb = gb18030_ok(p, n, &gbbad)) > 0) {
             enc = JX_ENC_GB18030;
+        } else if (gb < 0) {
+            int e = errno;
+            return jx_err_set(err, e == ENOMEM ? JX_ENOMEM : JX_EENCODING,
+                              "%s: cannot decode GB18030 on this system: %s", s->name, strerror(e));
         } else {
-            char hex[40];
+            /* Both places, so neither reading hides where the other fails. */
+            char hex[40], gbhex[40];
             hex_bytes(hex, sizeof hex, p + ok, badn);
+            hex_bytes(gbhex, sizeof gbhex, p + gbbad, n - gbbad < 2 ? n - gbbad : 2);
             count_lines(s, (const char *)p, ok);
+            long utf8_line = s->line;
+            s->line = 1, s->cr_pending = 0;
+            count_lines(s, (const char *)p, gbbad);
             return jx_err_set(err, JX_EENCODING,
                               "%s: line %ld, byte offset %zu: invalid UTF-8 sequence (bytes "
-                              "%s), and the text is not GB18030 either; re-export the table "
-                              "as UTF-8, or name its encoding with --encoding",
-                              s->name, s->line, ok, hex);
+                              "%s), and the text is not GB18030 either (line %ld, byte offset %zu: "
+                              "bytes %s); re-export the table as UTF-8, or name its encoding with "
+                              "--encoding",
+                              s->name, utf8_line, ok, hex, s->line + s->cr_pending, gbbad, gbhex);
         }
     }
     s->enc = enc;
@@ -383,8 +399,8 @@ static int detect(jx_source *s, jx_enc forced, jx_err *err)
                            : enc == JX_ENC_UTF16LE ? "UTF-16LE" : "UTF-16BE";
         s->cd = iconv_open("UTF-8", from);
         if (s->cd == (iconv_t)-1)
-            return jx_err_set(err, JX_EENCODING, "%s: cannot decode %s on this system: %s",
-                              s->name, from, strerror(errno));
+            return jx_err_set(err, errno == ENOMEM ? JX_ENOMEM : JX_EENCODING,
+                              "%s: cannot decode %s on this system: %s", s->name, from, strerror(errno));
     }
     return 0;
 }
@@ -491,6 +507,24 @@ const char *jx_source_name(const jx_source *s) { return s->name; }
 
 /* ---- reading ---- */
 
+/* A NUL past the sniffed window (or a U+0000 that UTF-16 or GB18030 text
+ * decodes to) is binary data as much as one in the first 64 KiB: refused,
+ * as the sticky error, rather than handed on inside a cell. off < 0 when
+ * the input offset is not known (after iconv). */
+static int nul_error(jx_source *s, long long off, jx_err *err)
+{
+    char where[48] = "";
+    if (off >= 0) snprintf(where, sizeof where, ", byte offset %lld", off);
+    if (s->cr_pending) s->line++, s->cr_pending = 0;
+    jx_err_set(&s->err, JX_EBINARY,
+               "%s: line %ld%s: NUL character: binary data, not a text table; export the table as text "
+               "(tab- or comma-separated)",
+               s->name, s->line, where);
+    s->failed = 1;
+    if (err) *err = s->err;
+    return -1;
+}
+
 static ssize_t read_utf8(jx_source *s, char *buf, size_t cap, jx_err *err)
 {
     for (;;) {
@@ -504,6 +538,9 @@ static ssize_t read_utf8(jx_source *s, char *buf, size_t cap, jx_err *err)
         int why;
         const unsigned char *p = s->in + s->in_pos;
         size_t ok = utf8_check(p, n, &why, &badn);
+        const unsigned char *z = memchr(p, 0, ok);
+        if (z == p) return nul_error(s, (long long)(s->base + s->in_pos), err);
+        if (z) ok = (size_t)(z - p);
         if (ok > 0) { /* the text before a bad sequence still goes out first */
             memcpy(buf, p, ok);
             count_lines(s, buf, ok);
@@ -530,6 +567,13 @@ static ssize_t read_iconv(jx_source *s, char *buf, size_t cap, jx_err *err)
         int e = errno;
         size_t out = (size_t)(op - buf);
         s->in_pos = s->in_len - il;
+        const char *z = memchr(buf, 0, out);
+        if (z) { /* the text before it goes out; the next read reports it */
+            out = (size_t)(z - buf);
+            count_lines(s, buf, out);
+            nul_error(s, -1, out ? NULL : err);
+            return out ? (ssize_t)out : -1;
+        }
         if (out > 0) { /* the text before a bad sequence still goes out first */
             count_lines(s, buf, out);
             return (ssize_t)out;

@@ -31,6 +31,8 @@ struct jx_table {
     jx_diag rdiag[ROW_DIAG_MAX];
     struct row_diag rdiag_text[ROW_DIAG_MAX];
     int nrdiag;
+    uint64_t hdr_hash[32]; /* of each header row, to know it when a page header repeats */
+    long hdr_line[32];
 };
 
 static const jx_cell empty_cell = {"", 0, 0};
@@ -49,34 +51,44 @@ static int nonblank_cells(const jx_row *r)
     return n;
 }
 
-/* Doc-level diagnostic (bounded; further ones are counted, not kept). */
-static void doc_diag(jx_doc *d, jx_diag_level lv, long line, int col, const char *code, const char *fmt, ...)
+/* vsnprintf cuts by bytes: drops the UTF-8 sequence a cut left incomplete,
+ * so a message quoting a long label stays valid UTF-8 in the JSON model. */
+static void cut_partial_utf8(char *s)
+{
+    size_t n = strlen(s), i = n;
+    while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
+    if (i == 0) return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (lead >= 0xC0 && n - (i - 1) < want) s[i - 1] = 0;
+}
+
+/* Doc-level diagnostic (bounded; further ones are counted, not kept).
+ * -1 when memory ran out: the caller fails rather than lose a finding. */
+static int doc_diag(jx_doc *d, jx_diag_level lv, long line, int col, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-static void doc_diag(jx_doc *d, jx_diag_level lv, long line, int col, const char *code, const char *fmt, ...)
+static int doc_diag(jx_doc *d, jx_diag_level lv, long line, int col, const char *code, const char *fmt, ...)
 {
     if (d->ndiags >= DOC_DIAG_MAX) {
         d->ndiags_dropped++;
-        return;
+        return 0;
     }
     jx_diag *grown = realloc(d->diags, sizeof *grown * (size_t)(d->ndiags + 1));
-    if (!grown) {
-        d->ndiags_dropped++;
-        return;
-    }
+    if (!grown) return -1;
     d->diags = grown;
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (vsnprintf(msg, sizeof msg, fmt, ap) >= (int)sizeof msg) cut_partial_utf8(msg);
     va_end(ap);
     jx_diag *g = &d->diags[d->ndiags];
     *g = (jx_diag){lv, line, col, strdup(code), strdup(msg)};
     if (!g->code || !g->msg) {
         free(g->code), free(g->msg);
-        d->ndiags_dropped++;
-        return;
+        return -1;
     }
     d->ndiags++;
+    return 0;
 }
 
 static void row_diag(jx_table *t, jx_diag_level lv, long line, int col, const char *code, const char *fmt, ...)
@@ -88,7 +100,7 @@ static void row_diag(jx_table *t, jx_diag_level lv, long line, int col, const ch
     snprintf(rt->code, sizeof rt->code, "%s", code);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(rt->msg, sizeof rt->msg, fmt, ap);
+    if (vsnprintf(rt->msg, sizeof rt->msg, fmt, ap) >= (int)sizeof rt->msg) cut_partial_utf8(rt->msg);
     va_end(ap);
     t->rdiag[t->nrdiag++] = (jx_diag){lv, line, col, rt->code, rt->msg};
 }
@@ -140,6 +152,7 @@ static int take_preamble(jx_doc *d, const jx_row *r)
     if (u != JX_UNIT_UNKNOWN && !d->unit_text) {
         d->unit = u;
         d->unit_text = strdup(text);
+        if (!d->unit_text) goto nomem;
     }
     if (label && !d->department) {
         const char *v = strstr(text, label) + strlen(label);
@@ -153,18 +166,21 @@ static int take_preamble(jx_doc *d, const jx_row *r)
         const char *unit = strstr(v, "单位");
         if (unit && unit > v) n = (size_t)(unit - v);
         while (n && v[n - 1] == ' ') n--;
-        if (n) d->department = strndup(v, n);
+        if (n && !(d->department = strndup(v, n))) goto nomem;
     } else if (!d->title && u == JX_UNIT_UNKNOWN && !label) {
         const char *p = text;
         while (*p == '#' || *p == ' ') p++;
         if (*p) {
-            d->title = strdup(p);
+            if (!(d->title = strdup(p))) goto nomem;
             d->title_line = r->line;
             d->year = year_in(p);
         }
     }
     free(text);
     return 0;
+nomem: /* a preamble with a piece missing would be read as a different table */
+    free(text);
+    return -1;
 }
 
 /* A row ends the header when it holds data: a number or a percentage in a cell. */
@@ -180,6 +196,18 @@ static int looks_like_data(const jx_row *r)
             return 1;
     }
     return 0;
+}
+
+/* Fingerprint of a row's non-blank cells and their positions (FNV-1a). */
+static uint64_t row_hash(const jx_row *r)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (int i = 0; i < r->n; i++) {
+        if (is_blank_cell(&r->cells[i])) continue;
+        h = (h ^ (uint64_t)i) * 1099511628211ULL;
+        for (uint32_t k = 0; k < r->cells[i].len; k++) h = (h ^ (unsigned char)r->cells[i].s[k]) * 1099511628211ULL;
+    }
+    return h;
 }
 
 /* Deep copy of a row (header rows outlive the reader's buffer). */
@@ -268,6 +296,7 @@ static int read_head(jx_table *t, jx_err *err)
     d->header_first_line = hdr[0].line;
     d->header_last_line = hdr[nh - 1].end_line;
     d->header_rows = nh;
+    for (int r = 0; r < nh; r++) t->hdr_hash[r] = row_hash(&hdr[r]), t->hdr_line[r] = hdr[r].line;
     if (jx_header_build(hdr, nh, &d->cols, &d->ncols, err) < 0) {
         rc = -1;
         goto fail;
@@ -285,19 +314,23 @@ static int read_head(jx_table *t, jx_err *err)
             jx_unit u = jx_unit_find(d->cols[c].path, strlen(d->cols[c].path));
             if (u != JX_UNIT_UNKNOWN) {
                 d->unit = u;
-                d->unit_text = strdup(d->cols[c].path);
+                if (!(d->unit_text = strdup(d->cols[c].path)))
+                    return jx_err_set(err, JX_ENOMEM, "%s: out of memory reading the header", name);
             }
         }
-        if (d->unit == JX_UNIT_UNKNOWN)
+        if (d->unit == JX_UNIT_UNKNOWN &&
             doc_diag(d, JX_DIAG_WARNING, 0, 0, "unit-unknown",
-                     "no money unit (单位: 万元/元) stated before the header; amounts are kept as written, unit unknown");
+                     "no money unit (单位: 万元/元) stated before the header; amounts are kept as written, unit unknown") < 0)
+            goto nomem;
     }
     for (int c = 0; c < d->ncols; c++)
-        if (d->cols[c].field == JX_F_UNKNOWN)
+        if (d->cols[c].field == JX_F_UNKNOWN &&
             doc_diag(d, JX_DIAG_INFO, d->header_first_line, c + 1, "column-unmapped",
-                     "column %d \"%s\" matches no known field; kept under its path", c + 1, d->cols[c].path);
-    if (!t->pending && rc == 0 && d->ncols > 0)
-        doc_diag(d, JX_DIAG_WARNING, d->header_last_line, 0, "no-data", "the table has a header but no project rows");
+                     "column %d \"%s\" matches no known field; kept under its path", c + 1, d->cols[c].path) < 0)
+            goto nomem;
+    if (!t->pending && rc == 0 && d->ncols > 0 &&
+        doc_diag(d, JX_DIAG_WARNING, d->header_last_line, 0, "no-data", "the table has a header but no project rows") < 0)
+        goto nomem;
     return 0;
 nomem:
     rc = jx_err_set(err, JX_ENOMEM, "%s: out of memory reading the header", name);
@@ -394,12 +427,27 @@ int jx_table_next(jx_table *t, jx_project *p, jx_err *err)
             if (rc <= 0) return rc;
         }
         if (nonblank_cells(&t->row) == 0) continue;
+        /* Exports of paged tables repeat the header on every page: its rows
+         * are not projects. */
+        if (!looks_like_data(&t->row)) {
+            uint64_t h = row_hash(&t->row);
+            int k = 0;
+            while (k < d->header_rows && t->hdr_hash[k] != h) k++;
+            if (k < d->header_rows) {
+                if (doc_diag(d, JX_DIAG_INFO, t->row.line, 0, "header-repeated",
+                             "line %ld repeats header line %ld (a page header?); skipped", t->row.line,
+                             t->hdr_line[k]) < 0)
+                    return jx_err_set(err, JX_ENOMEM, "%s: line %ld: out of memory", d->source, t->row.line);
+                continue;
+            }
+        }
         if (is_note_row(t)) {
             const jx_cell *c = &t->row.cells[0];
             for (int i = 0; i < t->row.n; i++)
                 if (!is_blank_cell(&t->row.cells[i])) c = &t->row.cells[i];
-            doc_diag(d, JX_DIAG_INFO, t->row.line, 0, "note-row", "line %ld is a note, not a project: \"%.*s\"",
-                     t->row.line, (int)jx_utf8_prefix(c->s, c->len, 120), c->s);
+            if (doc_diag(d, JX_DIAG_INFO, t->row.line, 0, "note-row", "line %ld is a note, not a project: \"%.*s\"",
+                         t->row.line, (int)jx_utf8_prefix(c->s, c->len, 120), c->s) < 0)
+                return jx_err_set(err, JX_ENOMEM, "%s: line %ld: out of memory", d->source, t->row.line);
             continue;
         }
         break;
