@@ -13,6 +13,7 @@
 #include "l_json.h"
 #include "lauxlib.h"
 #include "outbox.h"
+#include "sandbox.h"
 
 #define RESPONSE "jixiao.http.Response"
 #define JANITOR "jixiao.http.Janitor"
@@ -402,6 +403,68 @@ static void check_request(lua_State *L, int t, struct lreq *r)
     r->outbox = ot == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 }
 
+/* ---- the sandbox (src/sandbox.h) ---- */
+
+/* The host of an http(s) URL in a form no parser can read two ways: letters,
+ * digits, '.', '-' (or an IPv6 address in brackets), then an optional port,
+ * then nothing or a path, query or fragment; no user-info, no backslash, no
+ * space or control byte anywhere. 1 with host copied, 0 when the URL is not
+ * that plain (the sandbox then refuses it rather than guess what libcurl
+ * would connect to). */
+static int plain_host(const char *url, char *host, size_t cap)
+{
+    const char *p = strstr(url, "://");
+    if (!p) return 0;
+    for (const char *q = url; *q; q++)
+        if ((unsigned char)*q <= 0x20 || *q == '\\' || *q == 0x7F) return 0;
+    p += 3;
+    const char *h = p, *e;
+    if (*p == '[') {
+        e = p + 1 + strspn(p + 1, "0123456789abcdefABCDEF:.");
+        if (*e != ']') return 0;
+        h = p + 1, p = e + 1;
+    } else {
+        e = p + strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+        p = e;
+    }
+    if (e == h || (size_t)(e - h) >= cap) return 0;
+    if (*p == ':') {
+        p++;
+        size_t n = strspn(p, "0123456789");
+        if (n == 0 || n > 5 || atol(p) > 65535) return 0;
+        p += n;
+    }
+    if (*p && *p != '/' && *p != '?' && *p != '#') return 0;
+    memcpy(host, h, (size_t)(e - h));
+    host[e - h] = 0;
+    return 1;
+}
+
+/* In --sandbox: the request may only reach an --allow-host host, follows no
+ * redirect (each hop would have to be checked; the script can request the
+ * Location itself), names no proxy, and writes its output file or outbox
+ * only under --out. Raises with the rule broken. */
+static void sandbox_gate(lua_State *L, const struct lreq *r)
+{
+    if (!jx_sandbox_enabled(L)) return;
+    char host[256];
+    if (!plain_host(r->req.url, host, sizeof host))
+        luaL_error(L, "request: '%s' is not allowed in --sandbox (give a plain http(s)://host[:port]/path URL, "
+                      "without user-info; credentials go in headers)", r->req.url);
+    if (!jx_sandbox_host_allowed(L, host))
+        luaL_error(L, "request: host '%s' is not allowed in --sandbox (allow it with --allow-host %s)", host, host);
+    if (r->req.follow) luaL_error(L, "request: 'follow' is not allowed in --sandbox (request the Location yourself)");
+    if (r->req.proxy && *r->req.proxy) luaL_error(L, "request: 'proxy' is not allowed in --sandbox");
+    jx_err err;
+    if (r->output && jx_sandbox_check_write(L, r->output, &err) < 0) luaL_error(L, "request: %s", err.msg);
+    if (r->use_outbox) {
+        if (!r->outbox) luaL_error(L, "request: in --sandbox the outbox must be a directory under --out (outbox = DIR)");
+        lua_pushfstring(L, "%s/entry", r->outbox);
+        if (jx_sandbox_check_write(L, lua_tostring(L, -1), &err) < 0) luaL_error(L, "request: outbox: %s", err.msg);
+        lua_pop(L, 1);
+    }
+}
+
 /* ---- the response ---- */
 
 static void push_headers(lua_State *L, const char *h)
@@ -463,6 +526,7 @@ static int do_request(lua_State *L)
 {
     struct lreq r;
     check_request(L, 1, &r);
+    sandbox_gate(L, &r);
     struct janitor *j = new_janitor(L);
     jx_err err;
     char msg[256], dir[4096], kept[64] = "";
@@ -584,6 +648,10 @@ static int l_flush(lua_State *L)
 {
     jx_outbox_flush_opts o = {.retries = -1};
     const char *given = NULL;
+    /* Outbox entries are files a script could have written: their URLs
+     * were never checked against --allow-host. */
+    if (jx_sandbox_enabled(L))
+        return luaL_error(L, "flush is not allowed in --sandbox (run `jixiao outbox flush` outside it)");
     if (!lua_isnoneornil(L, 1)) {
         luaL_checktype(L, 1, LUA_TTABLE);
         given = opt_string(L, 1, "outbox");
@@ -668,5 +736,6 @@ int luaopen_jixiao_http(lua_State *L)
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
     luaL_newlib(L, funcs);
+    jx_sandbox_declare_checked(L, "jixiao.http");
     return 1;
 }

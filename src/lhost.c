@@ -1,7 +1,8 @@
 /* lhost: creates, calls into and closes jixiao's Lua state (see lhost.h).
  * Modules compiled into the binary are found by one package.searchers entry,
- * and every call into Lua goes through lua.c's kind of message handler, so
- * each error a user sees carries a traceback into the repository's files. */
+ * every call into Lua goes through lua.c's kind of message handler, so each
+ * error a user sees carries a traceback into the repository's files, and the
+ * allocator and a count hook enforce the memory and instruction limits. */
 #include "lhost.h"
 #include "lmodules.h"
 
@@ -13,17 +14,23 @@
 #include "lauxlib.h"
 #include "lualib.h"
 
-/* vendor/lpeg-1.0.2/lptree.c defines it without a header to declare it. */
+/* Why a limited script was stopped. */
+enum { RUNNING, OUT_OF_INSTRUCTIONS, OUT_OF_MEMORY };
 
-/* C modules require finds without a file, listed as linit.c lists the
- * standard libraries; jixiao's own may also come through jx_lua_preload. */
-
-
-/* The allocator's user data: what the state holds and may hold. Allocated by
- * jx_lua_new, freed by jx_lua_close after the state is gone. */
+/* The allocator's user data: what the state holds and may hold, and the
+ * instruction count, kept here because every coroutine's hook must reach it
+ * and scripts must not. Allocated by jx_lua_new, freed by jx_lua_close after
+ * the state is gone. */
 struct meter {
     size_t used;
-    size_t limit; /* 0: no limit */
+    size_t limit;              /* 0: no limit */
+    unsigned long long budget; /* instructions; 0: no limit */
+    unsigned long long spent;  /* counted by the hook, a step at a time */
+    int step;                  /* instructions between two calls of the hook */
+    int stopped;               /* RUNNING or why not */
+    int failed;                /* an allocation hit the limit ... */
+    void *fail_ptr;            /* ... and this is what it asked for */
+    size_t fail_size;
 };
 
 static void *meter_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -36,11 +43,17 @@ static void *meter_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     /* Only growth can hit the limit: Lua counts on shrinking to succeed. */
-    if (m->limit && nsize > osize
-        && (m->used > m->limit || nsize - osize > m->limit - m->used))
+    if (m->limit && nsize > osize && (m->used > m->limit || nsize - osize > m->limit - m->used)) {
+        m->failed = 1;
+        m->fail_ptr = ptr;
+        m->fail_size = nsize;
         return NULL;
+    }
     void *p = realloc(ptr, nsize);
     if (!p) return NULL;
+    /* Lua retries a failed allocation once after an emergency collection;
+     * if that frees enough, the limit was not passed after all. */
+    if (m->failed && ptr == m->fail_ptr && nsize == m->fail_size) m->failed = 0;
     m->used = m->used - osize + nsize;
     return p;
 }
@@ -50,6 +63,51 @@ static struct meter *meter_of(lua_State *L)
     void *ud;
     lua_getallocf(L, &ud);
     return ud;
+}
+
+/* The count hook of the instruction limit, which also enforces the memory
+ * limit when both are set. A hook runs between instructions, never inside
+ * an allocation and its retry, so a failure still recorded here was a
+ * memory error the script saw (and caught: catching them in a loop costs a
+ * full collection each). Once a limit is passed the hook runs at every
+ * instruction of the coroutine at hand (the others reach it within a step)
+ * and raises each time, so that a script's pcall cannot catch the error and
+ * carry on: the first instruction after it raises again. */
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+    struct meter *m = meter_of(L);
+    (void)ar;
+    if (m->stopped == RUNNING) {
+        if (m->failed) m->stopped = OUT_OF_MEMORY;
+        else if (m->budget && (m->spent += (unsigned long long)m->step) > m->budget)
+            m->stopped = OUT_OF_INSTRUCTIONS;
+        else
+            return;
+    }
+    lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+    luaL_where(L, 0); /* the hooked function: a hook has no frame of its own */
+    if (m->stopped == OUT_OF_MEMORY)
+        lua_pushfstring(L, "%sstopped: the script passed its memory limit of %I bytes", lua_tostring(L, -1),
+                        (lua_Integer)m->limit);
+    else
+        lua_pushfstring(L, "%sstopped: the script ran past its limit of %I instructions", lua_tostring(L, -1),
+                        (lua_Integer)m->budget);
+    lua_error(L);
+}
+
+/* Hooks the main coroutine, and every one made from now on, while an
+ * instruction limit is set. Any hook slows every instruction down (Lua then
+ * checks each one), so a memory limit alone sets none. */
+static void set_hook(lua_State *L, struct meter *m)
+{
+    m->step = m->budget && m->budget < 1000 ? (int)m->budget : 1000;
+    if (m->budget) lua_sethook(L, count_hook, LUA_MASKCOUNT, m->step);
+    else lua_sethook(L, NULL, 0, 0);
+}
+
+int jx_lua_limit_reached(lua_State *L)
+{
+    return meter_of(L)->stopped != RUNNING;
 }
 
 /* lua.c's message handler: the error text followed by a stack traceback. */
@@ -127,6 +185,8 @@ static int open_host(lua_State *L)
     lua_pushcfunction(L, host_exit);
     lua_setfield(L, -2, "exit");
     lua_pop(L, 1);
+
+    jx_sandbox_init(L);
     return 0;
 }
 
@@ -145,6 +205,10 @@ lua_State *jx_lua_new(jx_err *err)
      * what the state already holds. */
     m->used = (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
     m->limit = 0;
+    m->budget = m->spent = 0;
+    m->step = 0;
+    m->stopped = RUNNING;
+    m->failed = 0;
     lua_setallocf(L, meter_alloc, m);
 
     lua_pushcfunction(L, open_host);
@@ -165,12 +229,22 @@ void jx_lua_close(lua_State *L)
 
 void jx_lua_set_memory_limit(lua_State *L, size_t bytes)
 {
-    meter_of(L)->limit = bytes;
+    struct meter *m = meter_of(L);
+    m->limit = bytes;
+    m->failed = 0;
 }
 
 size_t jx_lua_memory_used(lua_State *L)
 {
     return meter_of(L)->used;
+}
+
+void jx_lua_set_instruction_limit(lua_State *L, unsigned long long n)
+{
+    struct meter *m = meter_of(L);
+    m->budget = n;
+    m->spent = 0;
+    set_hook(L, m);
 }
 
 static int preload_p(lua_State *L)
@@ -228,13 +302,29 @@ int jx_lua_pcall(lua_State *L, int nargs, int nres, jx_err *err)
     lua_insert(L, base);
     int status = lua_pcall(L, nargs, nres, base);
     lua_remove(L, base);
-    if (status == LUA_OK) return 0;
+    struct meter *m = meter_of(L);
+    if (status == LUA_OK) {
+        if (!m->failed || m->stopped != RUNNING) return 0;
+        /* The script caught a memory error before the hook saw it; it
+         * passed the limit all the same. The limit is lifted for the
+         * message, which must not fail outside a protected call. */
+        m->stopped = OUT_OF_MEMORY;
+        lua_settop(L, base - 1);
+        size_t limit = m->limit;
+        m->limit = 0;
+        lua_pushliteral(L, "not enough memory");
+        m->limit = limit;
+        status = LUA_ERRMEM;
+    }
 
     /* Lua makes the message a string in every case but an error object
      * without __tostring, which msghandler has already turned into one. */
     const char *msg = lua_tostring(L, -1);
-    if (status == LUA_ERRMEM) {
-        size_t limit = meter_of(L)->limit;
+    if (m->stopped == OUT_OF_INSTRUCTIONS)
+        return jx_err_set(err, JX_ELIMIT, "the script ran past its limit of %llu instructions", m->budget);
+    if (m->failed && m->stopped == RUNNING) m->stopped = OUT_OF_MEMORY; /* for the pcalls around this one */
+    if (status == LUA_ERRMEM || m->stopped == OUT_OF_MEMORY) {
+        size_t limit = m->limit;
         if (limit)
             return jx_err_set(err, JX_ENOMEM,
                               "not enough memory: the script passed its limit of %zu bytes",

@@ -295,6 +295,75 @@ t.test("webhook: JSON with a derived key; a non-2xx is an error", function()
   t.ok(msg:find("HTTP 502", 1, true), msg)
 end)
 
+-- ---- the sandbox: only --allow-host hosts, no redirects, writes under --out ----
+
+local JX = os.getenv("JX")
+if JX then
+  local function jx_sandboxed(code, ...)
+    local args = { ... }
+    local cmd = { "cd", dir, "&&", JX, "run", "--sandbox" }
+    for _, a in ipairs(args) do cmd[#cmd + 1] = a end
+    cmd[#cmd + 1] = "-e"
+    cmd[#cmd + 1] = "'" .. code:gsub("'", "'\\''") .. "'"
+    local p = assert(io.popen(table.concat(cmd, " ") .. " 2>&1"))
+    local out = p:read("a")
+    local _, _, rc = p:close()
+    return out, rc
+  end
+  os.execute("mkdir -p " .. dir .. "/sbout")
+
+  t.test("sandbox: an allowed host is reached, any other refused before connecting", function()
+    local before = #records("request")
+    local out, rc = jx_sandboxed(string.format([[
+      local http = require "jixiao.http"
+      print(http.get("%s/ok").status)
+      print(select(2, pcall(http.get, "http://localhost:%d/ok")))
+    ]], B, port), "--allow-host", "127.0.0.1")
+    t.eq(rc, 0, out)
+    t.ok(out:find("^200\n"), out)
+    t.ok(out:find("host 'localhost' is not allowed in --sandbox (allow it with --allow-host localhost)", 1, true), out)
+    t.eq(#records("request"), before + 1, "only the allowed request reached the server")
+  end)
+
+  t.test("sandbox: URLs two parsers could read differently are refused", function()
+    for _, url in ipairs {
+      "http://127.0.0.1@evil.invalid/", "http://evil.invalid\\@127.0.0.1/", "http://user:pw@127.0.0.1/",
+      "http://127.0.0.1 /", "http://127.0.0.1:99999/", "http://127.0.0.1%2f@x/",
+    } do
+      local out, rc = jx_sandboxed(string.format([[print(select(2, pcall(require("jixiao.http").get, %q)))]], url),
+                                   "--allow-host", "127.0.0.1")
+      t.eq(rc, 0, out)
+      t.ok(out:find("is not allowed in --sandbox (give a plain http(s)://host[:port]/path URL", 1, true), url .. ": " .. out)
+    end
+  end)
+
+  t.test("sandbox: follow, proxy, flush, and writes outside --out are refused", function()
+    local out, rc = jx_sandboxed(string.format([[
+      local http = require "jixiao.http"
+      local function try(f, ...) print((select(2, pcall(f, ...)):gsub("^[^:]*:%%d+: ", ""))) end
+      try(http.get, "%s/ok", { follow = true })
+      try(http.get, "%s/ok", { proxy = "http://evil.invalid:3128" })
+      try(http.flush)
+      try(http.get, "%s/ok", { output = "%s/escaped.bin" })
+      try(http.post, "%s/ok", { body = "x", outbox = true })
+      try(http.post, "%s/ok", { body = "x", outbox = "%s/ob" })
+      local r = assert(http.get("%s/ok", { output = "sbout/got.bin" }))
+      print(r.status, io.open("sbout/got.bin") ~= nil)
+    ]], B, B, B, dir, B, B, dir, B), "--allow-host", "127.0.0.1", "--out", "sbout")
+    t.eq(rc, 0, out)
+    local lines = {}
+    for l in out:gmatch("[^\n]+") do lines[#lines + 1] = l end
+    t.ok(lines[1]:find("'follow' is not allowed in --sandbox", 1, true), out)
+    t.ok(lines[2]:find("'proxy' is not allowed in --sandbox", 1, true), out)
+    t.ok(lines[3]:find("flush is not allowed in --sandbox", 1, true), out)
+    t.ok(lines[4]:find("escaped.bin", 1, true) and lines[4]:find("outside --out", 1, true), out)
+    t.ok(lines[5]:find("the outbox must be a directory under --out", 1, true), out)
+    t.ok(lines[6]:find("request: outbox: cannot write '" .. dir .. "/ob/entry'", 1, true), out)
+    t.eq(lines[7], "200\ttrue", out)
+    t.ok(not io.open(dir .. "/escaped.bin"), "a file was written outside --out")
+  end)
+end
+
 for _, pid in ipairs(servers) do os.execute("kill " .. pid .. " 2>/dev/null") end
 os.execute("rm -rf " .. dir)
 t.done()
