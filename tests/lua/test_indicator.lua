@@ -470,4 +470,14 @@ t.test("add_qualitative and add_rule", function()
   t.raises(function() ind.parse("坏规则") end, "must capture a table")
 end)
 
+t.test("元 starting 元旦, 元宵, 元素, 元件 or 元月 is not money", function()
+  for _, s in ipairs { "2021元旦前完成", "2022元宵节前", "3元素", "5元件" } do
+    for _, it in ipairs(ind.parse(s).items) do
+      t.ok(it.kind ~= "money", s .. " read as money")
+    end
+  end
+  t.eq(ind.parse("6.03元").items[1].kind, "money")
+  t.eq(ind.parse("200元以上").items[1].op, ">=")
+end)
+
 t.done()
