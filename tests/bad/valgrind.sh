@@ -1,11 +1,12 @@
 #!/bin/sh
-# Runs the reader's test cases under valgrind (memcheck, full leak check):
-# the unit tests, the CLI cases of tests/cli/parse.sh and tests/cli/bad.sh
-# with every jixiao call wrapped, and each fuzz target's replay over its
-# seeds and saved crashes. Any invalid access, use of uninitialised memory or
-# leak makes valgrind exit 99, which fails the case. Slow (the 100 MB cell
-# alone takes a minute), so not part of `make test`.
-# Usage: sh tests/bad/valgrind.sh [CLI-SCRIPT-FILTER...]   (default: parse bad)
+# Runs the test suite under valgrind (memcheck, full leak check): the unit
+# tests, every CLI case and Lua test with every jixiao call wrapped (the
+# jixiao processes the Lua tests start included), and each fuzz target's
+# replay over its seeds and saved crashes. Any invalid access, use of
+# uninitialised memory or leak makes valgrind exit 99, which fails the case.
+# Slow (the 100 MB cell alone takes a minute), so not part of `make test`.
+# Usage: sh tests/bad/valgrind.sh [FILTER...]   (default: everything; a
+# FILTER such as cli/parse or lua/test_json picks the tests/run.sh parts)
 # Ends with "N passed, N failed" over the three parts.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 2
@@ -29,9 +30,9 @@ echo "== unit tests"
 if $VG build/unit-tests > "$W/unit.log" 2>&1; then passed=$((passed + 1)); echo "ok   unit tests: $(tail -n 1 "$W/unit.log")"
 else failed=$((failed + 1)); echo "FAIL unit tests:"; grep -v '^ok ' "$W/unit.log" | tail -n 30; fi
 
-for f in ${*:-parse bad}; do
-  echo "== tests/cli/$f.sh under valgrind"
-  sh tests/run.sh "$W/jixiao" /nonexistent "cli/$f" > "$W/cli.log" 2>&1
+for f in ${*:-/}; do
+  echo "== tests matching '$f' under valgrind"
+  sh tests/run.sh "$W/jixiao" /nonexistent "$f" > "$W/cli.log" 2>&1
   grep -v '^ok ' "$W/cli.log"
   p=$(tail -n 1 "$W/cli.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
   q=$(tail -n 1 "$W/cli.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
