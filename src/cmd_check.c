@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "each.h"
+#include "l_check.h"
 #include "l_model.h"
 #include "lauxlib.h"
 #include "lhost.h"
@@ -52,7 +53,7 @@ struct run {
     jx_check ck;
     jx_check_out out;
     lua_State *L;
-    int mod;      /* registry reference of the jixiao.check module */
+    int run;      /* registry reference of the run of jixiao.check (check.new_run()) */
     int doc;      /* registry reference of the current document's table */
     int lua_dead; /* the state could not be set up: Lua rules are skipped */
     int broken;   /* a rule failed or findings were lost: the run is not valid */
@@ -74,11 +75,11 @@ struct call {
     const char *path;
 };
 
-static void push_module_fn(lua_State *L, struct run *r, const char *name)
+/* Pushes the run of jixiao.check this command drives. */
+static int push_run(lua_State *L, struct run *r)
 {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, r->mod);
-    lua_getfield(L, -1, name);
-    lua_remove(L, -2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r->run);
+    return lua_gettop(L);
 }
 
 static int l_setup(lua_State *L)
@@ -87,22 +88,17 @@ static int l_setup(lua_State *L)
     lua_getglobal(L, "require");
     lua_pushliteral(L, "jixiao.check");
     lua_call(L, 1, 1);
-    r->mod = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_getfield(L, -1, "new_run");
+    lua_call(L, 0, 1);
+    r->run = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
-/* check.configure{[id] = true} for every enabled Lua rule. */
+/* run:configure{[id] = true} for every enabled Lua rule. */
 static int l_configure(lua_State *L)
 {
     struct run *r = lua_touserdata(L, 1);
-    push_module_fn(L, r, "configure");
-    lua_newtable(L);
-    for (int i = 0; i < r->rules.n; i++) {
-        if (!r->rules.v[i].lua || !r->rules.v[i].enabled) continue;
-        lua_pushboolean(L, 1);
-        lua_setfield(L, -2, r->rules.v[i].id);
-    }
-    lua_call(L, 1, 0);
+    jx_l_check_configure(L, push_run(L, r), &r->rules);
     return 0;
 }
 
@@ -111,70 +107,21 @@ static int l_configure(lua_State *L)
 static int l_load_rules(lua_State *L)
 {
     struct call *c = lua_touserdata(L, 1);
-    struct run *r = c->r;
-    jx_err err = {0};
-    if (jx_lua_loadfile(L, c->path, &err) < 0) {
+    if (jx_l_check_load_rules(L, push_run(L, c->r), &c->r->rules, c->path) < 0) {
         lua_pushnil(L);
-        lua_pushstring(L, err.msg);
+        lua_insert(L, -2);
         return 2;
-    }
-    lua_call(L, 0, 1);
-    int list = lua_gettop(L);
-    push_module_fn(L, r, "add_rules");
-    lua_pushvalue(L, list);
-    lua_pushstring(L, c->path);
-    lua_newtable(L);
-    for (int i = 0; i < r->rules.n; i++) {
-        lua_pushboolean(L, 1);
-        lua_setfield(L, -2, r->rules.v[i].id);
-    }
-    lua_call(L, 3, 2);
-    if (lua_isnil(L, -2)) return 2;
-    lua_pop(L, 1);
-    int n = (int)lua_rawlen(L, -1);
-    for (int i = 1; i <= n; i++) {
-        lua_rawgeti(L, -1, i);
-        lua_getfield(L, -1, "id");
-        lua_getfield(L, -2, "severity");
-        lua_getfield(L, -3, "doc");
-        jx_sev sev = JX_SEV_WARNING;
-        if (lua_type(L, -2) == LUA_TSTRING) jx_sev_parse(lua_tostring(L, -2), &sev);
-        if (jx_rules_add(&r->rules, lua_tostring(L, -3), sev, lua_tostring(L, -1), &err) < 0) {
-            lua_pushnil(L);
-            lua_pushfstring(L, "%s: %s", c->path, err.msg);
-            return 2;
-        }
-        lua_pop(L, 4);
     }
     lua_pushboolean(L, 1);
     return 1;
 }
 
-/* Moves the findings (table at fi) into the C list and reports the rules
- * that failed (table at fa). Strings stay on the Lua stack while copied; a
- * finding is owned by the list as soon as it exists, so a Lua error thrown
- * midway leaks nothing. */
-static void take_findings(lua_State *L, struct call *c, int fi, int fa)
+/* Reports the rules that failed (the list on top), once each: they are
+ * switched off, and the run is not valid. */
+static void report_failures(lua_State *L, struct call *c)
 {
-    struct run *r = c->r;
-    int n = (int)lua_rawlen(L, fi);
-    for (int i = 1; i <= n; i++) {
-        lua_rawgeti(L, fi, i);
-        lua_getfield(L, -1, "rule");
-        lua_getfield(L, -2, "column");
-        lua_getfield(L, -3, "text");
-        lua_getfield(L, -4, "message");
-        size_t tlen = 0;
-        const char *rule = lua_type(L, -4) == LUA_TSTRING ? lua_tostring(L, -4) : NULL;
-        lua_Integer col = lua_isinteger(L, -3) ? lua_tointeger(L, -3) : 0;
-        const char *text = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &tlen) : NULL;
-        const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
-        if (rule)
-            jx_check_add(&r->ck, rule, c->d, c->p, 0, col >= 1 && col <= c->d->ncols ? (int)col - 1 : -1, text,
-                         tlen, "%s", msg);
-        lua_pop(L, 5);
-    }
-    n = (int)lua_rawlen(L, fa);
+    int fa = lua_gettop(L);
+    int n = (int)lua_rawlen(L, fa);
     for (int i = 1; i <= n; i++) {
         lua_rawgeti(L, fa, i);
         lua_getfield(L, -1, "rule");
@@ -185,9 +132,10 @@ static void take_findings(lua_State *L, struct call *c, int fi, int fa)
         else
             fprintf(stderr, "jixiao check: rule '%s' failed on %s and is switched off: %s\n", lua_tostring(L, -2),
                     c->d->source, lua_tostring(L, -1));
-        r->broken = 1;
+        c->r->broken = 1;
         lua_pop(L, 3);
     }
+    lua_pop(L, 1);
 }
 
 static int l_document(lua_State *L)
@@ -197,21 +145,18 @@ static int l_document(lua_State *L)
     lua_pushvalue(L, -1);
     c->r->doc = luaL_ref(L, LUA_REGISTRYINDEX);
     int doc = lua_gettop(L);
-    push_module_fn(L, c->r, "document");
-    lua_pushvalue(L, doc);
-    lua_call(L, 1, 2);
-    take_findings(L, c, lua_gettop(L) - 1, lua_gettop(L));
+    jx_l_check_hook(L, push_run(L, c->r), doc, &c->r->ck, c->d, NULL, NULL);
+    report_failures(L, c);
     return 0;
 }
 
 static int l_project(lua_State *L)
 {
     struct call *c = lua_touserdata(L, 1);
-    push_module_fn(L, c->r, "project");
-    jx_l_push_project(L, c->d, c->p);
+    int run = push_run(L, c->r);
     lua_rawgeti(L, LUA_REGISTRYINDEX, c->r->doc);
-    lua_call(L, 2, 2);
-    take_findings(L, c, lua_gettop(L) - 1, lua_gettop(L));
+    jx_l_check_hook(L, run, lua_gettop(L), &c->r->ck, c->d, c->p, NULL);
+    report_failures(L, c);
     return 0;
 }
 
@@ -251,7 +196,7 @@ static lua_State *need_lua(struct run *r)
         return NULL;
     }
     lua_states++;
-    r->mod = r->doc = LUA_NOREF;
+    r->run = r->doc = LUA_NOREF;
     if (protected(r, l_setup, r, "loading jixiao.check") < 0 ||
         protected(r, l_configure, r, "configuring the rules") < 0)
         return NULL;
@@ -392,7 +337,7 @@ int jx_cmd_check(int argc, char **argv)
     jx_err err = {0};
     jx_atomic atom = {0};
     FILE *f = stdout;
-    r.mod = r.doc = LUA_NOREF;
+    r.run = r.doc = LUA_NOREF;
     if (!set || !rfiles) {
         fprintf(stderr, "jixiao check: out of memory\n");
         free(set), free(rfiles);

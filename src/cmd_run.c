@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmd.h"
@@ -19,7 +20,7 @@ static const char help[] =
     "       jixiao -e CODE [FILE...] [-- ARGS...]\n"
     "\n"
     "Runs a Lua 5.4 script with LPeg (require \"lpeg\", require \"re\") and jixiao's modules.\n"
-    "In the script, arg[0] is the script (or \"-e\"), arg[1..n] every operand after it\n"
+    "In the script, arg[0] is the script (or \"-e\"), arg[-1] the jixiao binary, arg[1..n] every operand after it\n"
     "(also passed as ...), arg.files the FILE operands and arg.args the ARGS after \"--\".\n"
     "A script that defines global functions begin(args), document(doc), project(p, doc) or\n"
     "finish() is then driven by jixiao: begin(arg.args), each FILE streamed into document and\n"
@@ -201,11 +202,17 @@ static void push_strings(lua_State *L, char **s, int n)
     }
 }
 
-/* Pushes the `arg` table: arg[0], arg[1..n] as lua.c makes them, plus
- * arg.files and arg.args. */
+/* Pushes the `arg` table: arg[-1] (the jixiao binary, so a script can run
+ * it), arg[0], arg[1..n] as lua.c makes them, plus arg.files and arg.args. */
 static void push_arg(lua_State *L, const struct run *r)
 {
     lua_createtable(L, r->nfiles + r->nargs, 2);
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        lua_pushlstring(L, exe, (size_t)n);
+        lua_rawseti(L, -2, -1);
+    }
     lua_pushstring(L, r->script ? r->script : "-e");
     lua_rawseti(L, -2, 0);
     for (int i = 0; i < r->nfiles; i++) {

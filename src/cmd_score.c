@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "each.h"
 #include "jsonw.h"
+#include "l_check.h"
 #include "l_model.h"
 #include "lauxlib.h"
 #include "lhost.h"
@@ -41,8 +42,6 @@ static const char help[] =
  * protected call receives copies in the same slots, with the run after them. */
 enum { S_MOD = 1, S_PROF, S_DESC, S_DOC, S_LAYOUT, S_RUN };
 
-#define MAX_GRADES 16
-
 struct run {
     lua_State *L;
     FILE *f;
@@ -55,9 +54,8 @@ struct run {
     /* the document being scored */
     const jx_doc *doc;
     const jx_project *p;
-    const char *stop; /* the reader error that cut the document short */
-    long dprojects, derrors, grades[MAX_GRADES];
-    int weights_table, weights_profile;
+    const char *stop;         /* the reader error that cut the document short */
+    jx_score_tally doc_tally; /* the document's projects, errors, grades, weights */
 };
 
 /* ------------------------------------------------------------ reading results */
@@ -94,147 +92,6 @@ static void put_short(FILE *f, const char *s, size_t n, int max)
         chars++;
         i = j;
     }
-}
-
-/* ------------------------------------------------------------ JSON */
-
-/* A decimal text ("16.67") written as a JSON number, exactly as the engine wrote it. */
-static void j_dec_value(struct run *r, const char *s, size_t n)
-{
-    jx_dec d;
-    if (jx_dec_parse(s, n, &d) == 1) jx_jsonw_dec(&r->w, d);
-    else jx_jsonw_str(&r->w, s, n);
-}
-
-typedef void (*j_each)(struct run *, int);
-
-/* Writes field k of the table at t by its kind: 's' text, 'n' decimal text as a number,
- * 'i' integer, 'b' boolean, 'l' list of texts, 'd' pair of decimal texts; absent fields
- * are left out. */
-static void j_field(struct run *r, int t, char kind, const char *k)
-{
-    lua_State *L = r->L;
-    int type = lua_getfield(L, t, k);
-    size_t n;
-    if (type == LUA_TNIL || (kind == 'b' && type != LUA_TBOOLEAN) || (kind == 'i' && type != LUA_TNUMBER) ||
-        ((kind == 'l' || kind == 'd') && type != LUA_TTABLE) || (strchr("sn", kind) && type != LUA_TSTRING)) {
-        lua_pop(L, 1);
-        return;
-    }
-    jx_jsonw_key(&r->w, k);
-    const char *s = type == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
-    if (kind == 's') jx_jsonw_str(&r->w, s, n);
-    else if (kind == 'n') j_dec_value(r, s, n);
-    else if (kind == 'i') jx_jsonw_int(&r->w, (long long)lua_tointeger(L, -1));
-    else if (kind == 'b') jx_jsonw_bool(&r->w, lua_toboolean(L, -1));
-    else {
-        jx_jsonw_arr(&r->w);
-        for (lua_Integer i = 1, len = luaL_len(L, -1); i <= len; i++) {
-            lua_rawgeti(L, -1, i);
-            if ((s = lua_tolstring(L, -1, &n)) != NULL) {
-                if (kind == 'd') j_dec_value(r, s, n);
-                else jx_jsonw_str(&r->w, s, n);
-            }
-            lua_pop(L, 1);
-        }
-        jx_jsonw_end_arr(&r->w);
-    }
-    lua_pop(L, 1);
-}
-
-/* Writes the fields named in spec, in its order: "s:name n:weight …" (kinds as j_field). */
-static void j_fields(struct run *r, int t, const char *spec)
-{
-    char key[32];
-    while (*spec) {
-        char kind = spec[0];
-        const char *k = spec + 2, *end = strchr(k, ' ');
-        size_t len = end ? (size_t)(end - k) : strlen(k);
-        if (len >= sizeof key) len = sizeof key - 1;
-        memcpy(key, k, len);
-        key[len] = 0;
-        j_field(r, t, kind, key);
-        spec = end ? end + 1 : k + len;
-    }
-}
-
-/* Field k, a table, as an object (list = 0) or a list of objects, each written by each. */
-static void j_nested(struct run *r, int t, const char *k, int list, j_each each)
-{
-    lua_State *L = r->L;
-    if (lua_getfield(L, t, k) == LUA_TTABLE && (!list || luaL_len(L, -1) > 0 || strcmp(k, "items") != 0)) {
-        int v = lua_gettop(L);
-        jx_jsonw_key(&r->w, k);
-        if (!list) {
-            jx_jsonw_obj(&r->w);
-            each(r, v);
-            jx_jsonw_end_obj(&r->w);
-        } else {
-            jx_jsonw_arr(&r->w);
-            for (lua_Integer i = 1, n = luaL_len(L, v); i <= n; i++) {
-                lua_rawgeti(L, v, i);
-                jx_jsonw_obj(&r->w);
-                each(r, lua_gettop(L));
-                jx_jsonw_end_obj(&r->w);
-                lua_pop(L, 1);
-            }
-            jx_jsonw_end_arr(&r->w);
-        }
-    }
-    lua_pop(L, 1);
-}
-
-static void j_flag(struct run *r, int t) { j_fields(r, t, "s:level s:code s:message"); }
-static void j_stated(struct run *r, int t) { j_fields(r, t, "n:weight n:score n:total b:agrees"); }
-static void j_item(struct run *r, int t)
-{
-    j_fields(r, t, "i:n s:target n:weight n:score s:rule s:tier s:explanation");
-}
-static void j_block(struct run *r, int t) { j_fields(r, t, "s:level1 n:weight n:score i:indicators"); }
-static void j_band(struct run *r, int t) { j_fields(r, t, "s:grade n:min"); }
-static void j_tier(struct run *r, int t) { j_fields(r, t, "s:tier n:low n:high n:point"); }
-static void j_reading(struct run *r, int t) { j_fields(r, t, "s:reported s:shortfall s:late"); }
-static void j_exec_rule(struct run *r, int t) { j_fields(r, t, "n:weight b:cap n:explain_below"); }
-
-static void j_indicator(struct run *r, int t)
-{
-    j_fields(r, t, "s:level1 s:level2 s:key s:block s:target s:result n:weight n:nominal_weight n:score s:rule "
-                   "s:tier d:band s:dropped s:guess");
-    j_nested(r, t, "items", 1, j_item);
-    j_nested(r, t, "stated", 0, j_stated);
-    j_fields(r, t, "s:explanation");
-}
-
-static void j_execution(struct run *r, int t)
-{
-    j_fields(r, t, "n:weight n:score n:rate s:rate_source b:capped");
-    j_nested(r, t, "stated", 0, j_stated);
-    j_fields(r, t, "s:explanation");
-}
-
-static void j_project(struct run *r, int t)
-{
-    jx_jsonw_obj(&r->w);
-    j_fields(r, t, "i:line i:index s:seq s:name n:total s:grade s:explanation s:weights");
-    j_nested(r, t, "execution", 0, j_execution);
-    j_nested(r, t, "blocks", 1, j_block);
-    j_nested(r, t, "indicators", 1, j_indicator);
-    j_nested(r, t, "stated", 0, j_stated);
-    j_fields(r, t, "l:notes");
-    j_nested(r, t, "flags", 1, j_flag);
-    jx_jsonw_end_obj(&r->w);
-}
-
-static void j_profile(struct run *r, int t)
-{
-    j_fields(r, t, "s:name s:title n:total");
-    j_nested(r, t, "execution", 0, j_exec_rule);
-    j_nested(r, t, "blocks", 1, j_block);
-    j_fields(r, t, "s:split");
-    j_nested(r, t, "bands", 1, j_band);
-    j_nested(r, t, "tiers", 1, j_tier);
-    j_nested(r, t, "reading", 0, j_reading);
-    j_fields(r, t, "s:reverse n:over s:not_applicable");
 }
 
 /* ------------------------------------------------------------ text */
@@ -470,9 +327,7 @@ static int l_begin(lua_State *L)
     if (r->json) {
         jx_jsonw_obj(&r->w);
         jx_jsonw_key(&r->w, "profile");
-        jx_jsonw_obj(&r->w);
-        j_profile(r, S_DESC);
-        jx_jsonw_end_obj(&r->w);
+        jx_l_score_profile(L, S_DESC, &r->w);
         jx_jsonw_key(&r->w, "files");
         jx_jsonw_arr(&r->w);
     } else {
@@ -492,7 +347,7 @@ static int l_doc(lua_State *L)
     lua_replace(L, S_LAYOUT);
     if (r->json) {
         jx_jsonw_obj(&r->w);
-        j_fields(r, S_DOC, "s:source s:title i:year s:department s:unit");
+        jx_l_score_doc_fields(L, S_DOC, &r->w);
         jx_jsonw_key(&r->w, "projects");
         jx_jsonw_arr(&r->w);
     } else {
@@ -532,90 +387,46 @@ static int l_project(lua_State *L)
 {
     struct run *r = lua_touserdata(L, S_RUN);
     jx_l_push_project(L, r->doc, r->p);
-    int p = lua_gettop(L);
-    if (lua_isnil(L, S_LAYOUT)) {
-        lua_getfield(L, S_MOD, "layout");
-        lua_pushvalue(L, S_DOC);
-        lua_pushvalue(L, p);
-        lua_call(L, 2, 1);
-        lua_replace(L, S_LAYOUT);
-    }
-    lua_getfield(L, S_MOD, "project");
-    lua_pushvalue(L, p);
-    lua_pushvalue(L, S_DOC);
-    lua_pushvalue(L, S_PROF);
-    lua_pushvalue(L, S_LAYOUT);
-    lua_call(L, 4, 1);
+    long errors = r->doc_tally.errors;
+    jx_l_score_row(L, S_MOD, S_PROF, S_DESC, S_DOC, S_LAYOUT, lua_gettop(L), &r->doc_tally);
     int res = lua_gettop(L);
-    long errors = get_int(L, res, "errors");
-    r->errors += errors, r->derrors += errors;
-    size_t n;
-    const char *grade = get_str(L, res, "grade", &n);
-    lua_getfield(L, S_DESC, "grades");
-    for (lua_Integer i = 1, k = luaL_len(L, -1); grade && i <= k && i <= MAX_GRADES; i++) {
-        lua_rawgeti(L, -1, i);
-        if (lua_rawequal(L, -1, -3)) r->grades[i - 1]++;
-        lua_pop(L, 1);
-    }
-    lua_settop(L, res);
-    const char *w = get_str(L, res, "weights", &n);
-    if (w && !strcmp(w, "table")) r->weights_table++;
-    else r->weights_profile++;
-    lua_pop(L, 1);
-    if (r->json) j_project(r, res);
+    r->errors += r->doc_tally.errors - errors;
+    if (r->json) jx_l_score_project(L, res, &r->w);
     else {
-        if (r->dprojects == 0) t_weights(r, L, res);
+        if (r->doc_tally.projects == 1) t_weights(r, L, res);
         t_project(r, res);
     }
-    r->dprojects++, r->projects++;
+    r->projects++;
     return keep(L);
 }
 
 static int l_doc_end(lua_State *L)
 {
     struct run *r = lua_touserdata(L, S_RUN);
-    lua_getfield(L, S_DESC, "grades");
-    int grades = lua_gettop(L);
-    lua_Integer ng = luaL_len(L, grades);
-    if (ng > MAX_GRADES) ng = MAX_GRADES;
+    const jx_score_tally *t = &r->doc_tally;
     if (r->json) {
         jx_jsonw_end_arr(&r->w);
         jx_jsonw_key(&r->w, "summary");
-        jx_jsonw_obj(&r->w);
-        jx_jsonw_key(&r->w, "projects");
-        jx_jsonw_int(&r->w, r->dprojects);
-        jx_jsonw_key(&r->w, "grades");
-        jx_jsonw_obj(&r->w);
-        for (lua_Integer i = 1; i <= ng; i++) {
-            lua_rawgeti(L, grades, i);
-            jx_jsonw_key(&r->w, lua_tostring(L, -1));
-            jx_jsonw_int(&r->w, r->grades[i - 1]);
-            lua_pop(L, 1);
-        }
-        jx_jsonw_end_obj(&r->w);
-        jx_jsonw_key(&r->w, "weights");
-        jx_jsonw_cstr(&r->w, r->weights_table && r->weights_profile ? "mixed" : r->weights_table ? "table" : "profile");
-        jx_jsonw_key(&r->w, "errors");
-        jx_jsonw_int(&r->w, r->derrors);
-        if (r->stop) {
-            jx_jsonw_key(&r->w, "error");
-            jx_jsonw_cstr(&r->w, r->stop);
-        }
-        jx_jsonw_end_obj(&r->w);
+        jx_l_score_summary(L, S_DESC, t, r->stop, &r->w);
         jx_jsonw_end_obj(&r->w);
     } else {
+        lua_getfield(L, S_DESC, "grades");
+        int grades = lua_gettop(L);
+        lua_Integer ng = luaL_len(L, grades);
+        if (ng > JX_SCORE_GRADES) ng = JX_SCORE_GRADES;
         const char *sep = ": ";
-        fprintf(r->f, "   %ld project%s scored", r->dprojects, r->dprojects == 1 ? "" : "s");
+        fprintf(r->f, "   %ld project%s scored", t->projects, t->projects == 1 ? "" : "s");
         for (lua_Integer i = 1; i <= ng; i++) {
-            if (!r->grades[i - 1]) continue;
+            if (!t->grades[i - 1]) continue;
             lua_rawgeti(L, grades, i);
-            fprintf(r->f, "%s%s %ld", sep, lua_tostring(L, -1), r->grades[i - 1]);
+            fprintf(r->f, "%s%s %ld", sep, lua_tostring(L, -1), t->grades[i - 1]);
             lua_pop(L, 1);
             sep = ", ";
         }
-        fprintf(r->f, "; %ld error%s\n", r->derrors, r->derrors == 1 ? "" : "s");
+        fprintf(r->f, "; %ld error%s\n", t->errors, t->errors == 1 ? "" : "s");
         if (r->stop) fprintf(r->f, "   stopped early: %s\n", r->stop);
         fputc('\n', r->f);
+        lua_pop(L, 1);
     }
     return keep(L);
 }
@@ -627,9 +438,7 @@ static int doc_begin(void *ud, const jx_doc *d)
     struct run *r = ud;
     r->doc = d;
     r->docs++;
-    r->dprojects = r->derrors = 0;
-    r->weights_table = r->weights_profile = 0;
-    memset(r->grades, 0, sizeof r->grades);
+    memset(&r->doc_tally, 0, sizeof r->doc_tally);
     return engine(r, l_doc) != 0;
 }
 

@@ -14,3 +14,9 @@ int jx_err_set(jx_err *e, int code, const char *fmt, ...)
     e->code = code;
     return -1;
 }
+
+const char *jx_err_name(int code)
+{
+    static const char *const names[] = {"ok", "io", "encoding", "binary", "format", "limit", "nomem", "usage", "lua"};
+    return code >= 0 && code < (int)(sizeof names / sizeof *names) ? names[code] : "error";
+}

@@ -27,4 +27,8 @@ typedef struct jx_err {
 int jx_err_set(jx_err *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The code as the word scripts see (jx.load's third result): "io",
+ * "encoding", "binary", "format", "limit", "nomem", "usage" or "lua". */
+const char *jx_err_name(int code);
+
 #endif

@@ -5,6 +5,8 @@
 
 #include "l_decimal.h"
 #include "l_jixiao.h"
+#include "l_json.h"
+#include "lauxlib.h"
 #include "money.h"
 
 /* ---- amounts, rates, indicators, repairs ---- */
@@ -118,6 +120,18 @@ void jx_l_push_indicators(lua_State *L, const jx_doc *d, const jx_project *p)
     }
 }
 
+/* A new list of n elements; an empty one is marked json.array_mt, so that
+ * jixiao.json writes it as [] like the JSON model does, not as {}. */
+static void new_list(lua_State *L, int n)
+{
+    lua_createtable(L, n, 0);
+    if (n > 0) return;
+    luaL_requiref(L, "jixiao.json", luaopen_jixiao_json, 0);
+    lua_getfield(L, -1, "array_mt");
+    lua_setmetatable(L, -3);
+    lua_pop(L, 1);
+}
+
 void jx_l_push_repair(lua_State *L, const jx_doc *d, const jx_project *p)
 {
     const jx_repair *r = p->repair;
@@ -128,7 +142,7 @@ void jx_l_push_repair(lua_State *L, const jx_doc *d, const jx_project *p)
     lua_createtable(L, 0, 4);
     jx_l_set_cstr(L, "status", r->certain ? "certain" : "guess");
     jx_l_set_int(L, "observed_cells", r->observed);
-    lua_createtable(L, r->nmoves, 0);
+    new_list(L, r->nmoves);
     for (int i = 0; i < r->nmoves; i++) {
         const jx_move *m = &r->moves[i];
         lua_createtable(L, 0, 6);
@@ -138,7 +152,7 @@ void jx_l_push_repair(lua_State *L, const jx_doc *d, const jx_project *p)
         jx_l_set_text(L, "text", &p->cells[m->cell]);
         lua_pushboolean(L, m->certain);
         lua_setfield(L, -2, "certain");
-        lua_createtable(L, m->nalt, 0);
+        new_list(L, m->nalt);
         for (int a = 0; a < m->nalt; a++) {
             lua_pushinteger(L, m->alt[a] + 1);
             lua_rawseti(L, -2, a + 1);
@@ -147,7 +161,7 @@ void jx_l_push_repair(lua_State *L, const jx_doc *d, const jx_project *p)
         lua_rawseti(L, -2, i + 1);
     }
     lua_setfield(L, -2, "moves");
-    lua_createtable(L, r->ngaps, 0);
+    new_list(L, r->ngaps);
     for (int i = 0; i < r->ngaps; i++) {
         lua_createtable(L, 0, 3);
         jx_l_set_int(L, "column", r->gaps[i].col + 1);
@@ -177,7 +191,7 @@ void jx_l_push_columns(lua_State *L, const jx_doc *d)
 void jx_l_push_diags(lua_State *L, const jx_diag *g, int n)
 {
     static const char *const levels[] = {"info", "warning", "error"};
-    lua_createtable(L, n, 0);
+    new_list(L, n);
     for (int i = 0; i < n; i++) {
         lua_createtable(L, 0, 5);
         jx_l_set_cstr(L, "level", levels[g[i].level]);

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "doc_store.h"
+#include "l_check.h"
 #include "l_decimal.h"
 #include "l_model.h"
 #include "lauxlib.h"
@@ -289,7 +290,7 @@ static void push_totals(lua_State *L, const struct view *v)
     jx_l_pushdec(L, t.actual);
     lua_setfield(L, -2, "actual");
     jx_dec pct;
-    if (jx_rate_of(t.actual, t.budget, 2, &pct) == 0) {
+    if (jx_totals_rate(&t, &pct) == 0) {
         jx_l_pushdec(L, pct);
         lua_setfield(L, -2, "rate");
     }
@@ -456,6 +457,23 @@ void jx_l_doc_view(lua_State *L, const jx_doc *d, const unsigned long *serial, i
     lua_setiuservalue(L, -2, UV_OWNER);
 }
 
+/* ---- for jx.check and jx.score (l_check.c) ---- */
+
+int jx_l_view_rows(lua_State *L, int idx, jx_l_rows *out)
+{
+    int is_doc = 0, is_project = 0;
+    if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) return 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &doc_mt);
+    is_doc = lua_rawequal(L, -1, -2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &project_mt);
+    is_project = lua_rawequal(L, -1, -3);
+    lua_pop(L, 3);
+    if (!is_doc && !is_project) return 0;
+    struct view *v = is_doc ? check_doc(L, idx) : check_project(L, idx); /* raises for a closed view */
+    *out = (jx_l_rows){v->d, v->p, v->store, v->streamed, v->serial, v->mine};
+    return 1;
+}
+
 /* ---- the module ---- */
 
 /* Reads load/parse options into o; raises on a bad one. */
@@ -493,7 +511,7 @@ int jx_l_fail(lua_State *L, const jx_err *err)
 {
     lua_pushnil(L);
     lua_pushstring(L, err->msg);
-    lua_pushinteger(L, err->code);
+    lua_pushstring(L, jx_err_name(err->code));
     return 3;
 }
 
@@ -523,10 +541,12 @@ static int jx_parse(lua_State *L)
 }
 
 /* jx.json, jx.decimal, jx.indicator and the other library modules are
- * required on first use, so that require "jixiao" stays cheap. */
+ * required on first use, so that require "jixiao" stays cheap. jx.check and
+ * jx.score are functions (l_check.c); their engines are require "jixiao.check"
+ * and require "jixiao.score". */
 static int module_index(lua_State *L)
 {
-    static const char *const subs[] = {"json", "decimal", "indicator", "check", "score", "profiles", "http", NULL};
+    static const char *const subs[] = {"json", "decimal", "indicator", "profiles", "http", NULL};
     const char *k = lua_tostring(L, 2);
     for (int i = 0; k && subs[i]; i++) {
         if (strcmp(k, subs[i]) != 0) continue;
@@ -547,7 +567,8 @@ static const luaL_Reg project_meta[] = {{"__tostring", project_tostring}, {NULL,
 static const luaL_Reg doc_meta[] = {
     {"__len", doc_len}, {"__tostring", doc_tostring}, {"__gc", doc_gc}, {"__close", doc_gc}, {NULL, NULL}};
 static const luaL_Reg module_funcs[] = {
-    {"load", jx_load}, {"parse", jx_parse}, {"write", jx_l_write}, {NULL, NULL}};
+    {"load", jx_load}, {"parse", jx_parse}, {"write", jx_l_write}, {"render", jx_l_render},
+    {"files", jx_l_files}, {"check", jx_l_check}, {"score", jx_l_score}, {NULL, NULL}};
 
 /* Sets meta.__index to f with a key -> id table as its upvalue. */
 static void set_index(lua_State *L, lua_CFunction f, const struct key *keys, size_t n)

@@ -57,11 +57,19 @@ void jx_l_push_labels(lua_State *L, const jx_doc *d);
 const char *jx_l_top_end(const char *path);
 
 /* How a jixiao function fails where failure is expected: pushes nil, the
- * message and the code (JX_EIO, JX_EFORMAT, ...) and returns 3. */
+ * message and the code's name (jx_err_name: "io", "format", ...) and
+ * returns 3. */
 int jx_l_fail(lua_State *L, const jx_err *err);
 
 /* jx.write(path, value, format[, opts]) (l_write.c). */
 int jx_l_write(lua_State *L);
+/* jx.render(value, format [, opts]): the text jx.write would write. Raises
+ * on misuse and on what the format cannot hold. */
+int jx_l_render(lua_State *L);
+/* jx.files(path... [, {all=true}]) (l_files.c): the files given, directories
+ * walked for *.txt, *.csv, *.tsv in byte order; nil, message, code when a
+ * path cannot be read. */
+int jx_l_files(lua_State *L);
 
 int luaopen_jixiao(lua_State *L);
 

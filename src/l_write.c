@@ -1,7 +1,10 @@
-/* jx.write (see l_jixiao.h): renders a value as JSON (through jixiao.json),
- * CSV or a Markdown table into one Lua string, then writes it atomically
- * (atomic.h). Rendering may raise; it is over before the output file is
- * created, and from then on nothing can raise. */
+/* jx.write and jx.render (see l_jixiao.h): render a value as JSON (through
+ * jixiao.json), CSV, a Markdown table or plain text into one Lua string;
+ * write then writes it atomically (atomic.h), or to standard output for
+ * "-". Rendering may raise; it is over before the output file is created,
+ * and from then on nothing can raise. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,15 +12,15 @@
 #include "l_jixiao.h"
 #include "lauxlib.h"
 
-enum { F_JSON, F_CSV, F_MARKDOWN };
+enum { F_JSON, F_CSV, F_MARKDOWN, F_TEXT };
 
 /* ---- checkers ---- */
 
 /* The format argument, or when it is absent the path's extension. */
 static int check_format(lua_State *L, int idx, const char *path)
 {
-    static const char *const names[] = {"json", "csv", "markdown", "md", NULL};
-    static const int formats[] = {F_JSON, F_CSV, F_MARKDOWN, F_MARKDOWN};
+    static const char *const names[] = {"json", "csv", "markdown", "md", "text", "txt", NULL};
+    static const int formats[] = {F_JSON, F_CSV, F_MARKDOWN, F_MARKDOWN, F_TEXT, F_TEXT};
     const char *f = lua_tostring(L, idx);
     if (lua_isnoneornil(L, idx)) {
         const char *dot = strrchr(path, '.');
@@ -26,8 +29,8 @@ static int check_format(lua_State *L, int idx, const char *path)
     for (int i = 0; names[i]; i++)
         if (!strcmp(f, names[i])) return formats[i];
     return luaL_argerror(L, idx,
-                         lua_pushfstring(L, "format must be json, csv or markdown, got %s",
-                                         lua_isnoneornil(L, idx) ? "none (and no .json, .csv or .md path)"
+                         lua_pushfstring(L, "format must be json, csv, markdown or text, got %s",
+                                         lua_isnoneornil(L, idx) ? "none (and no .json, .csv, .md or .txt path)"
                                                                  : luaL_tolstring(L, idx, NULL)));
 }
 
@@ -231,6 +234,18 @@ static void render_json(lua_State *L, int idx)
 
 /* ---- the function ---- */
 
+/* Leaves the rendering of the value at v in format fmt on the top (opts an
+ * index or 0). */
+static void render(lua_State *L, int v, int fmt, int opts)
+{
+    if (fmt == F_JSON) render_json(L, v);
+    else if (fmt == F_TEXT) {
+        luaL_argexpected(L, lua_type(L, v) == LUA_TSTRING, v, "a string for format text");
+        lua_pushvalue(L, v);
+    } else render_rows(L, v, opts, fmt);
+}
+
+/* write(path, value [, format [, opts]]) -> true | nil, message, code */
 int jx_l_write(lua_State *L)
 {
     luaL_argexpected(L, lua_type(L, 1) == LUA_TSTRING, 1, "file path");
@@ -239,16 +254,36 @@ int jx_l_write(lua_State *L)
     int opts = lua_isnoneornil(L, 4) ? 0 : 4;
     if (opts) luaL_checktype(L, opts, LUA_TTABLE);
     lua_settop(L, 4);
-    if (fmt == F_JSON) render_json(L, 2);
-    else render_rows(L, 2, opts, fmt);
+    render(L, 2, fmt, opts);
 
     size_t n;
     const char *text = lua_tolstring(L, -1, &n);
-    jx_atomic a;
     jx_err err;
+    if (!strcmp(path, "-")) { /* standard output: what print writes to */
+        if ((n && fwrite(text, 1, n, stdout) != n) || fflush(stdout) != 0) {
+            jx_err_set(&err, JX_EIO, "standard output: cannot write: %s", strerror(errno));
+            return jx_l_fail(L, &err);
+        }
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    jx_atomic a;
     if (jx_atomic_open(&a, path, &err) < 0) return jx_l_fail(L, &err);
     if (n) fwrite(text, 1, n, a.f); /* a short write sets the error flag commit checks */
     if (jx_atomic_commit(&a, &err) < 0) return jx_l_fail(L, &err);
     lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* render(value, format [, opts]) -> the text write would write. */
+int jx_l_render(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    luaL_checkstring(L, 2);
+    int fmt = check_format(L, 2, "");
+    int opts = lua_isnoneornil(L, 3) ? 0 : 3;
+    if (opts) luaL_checktype(L, opts, LUA_TTABLE);
+    lua_settop(L, 3);
+    render(L, 1, fmt, opts);
     return 1;
 }

@@ -21,19 +21,34 @@ void jx_totals_init(jx_totals *t)
     *t = (jx_totals){0};
     t->budget = jx_dec_from_int(0);
     t->actual = jx_dec_from_int(0);
+    t->paired_budget = jx_dec_from_int(0);
+    t->paired_actual = jx_dec_from_int(0);
 }
 
 void jx_totals_add(jx_totals *t, const jx_project *p, const jx_doc *d)
 {
-    jx_dec v;
+    jx_dec b, a;
     if (p->kind != JX_ROW_PROJECT) return;
     t->projects++;
-    if (jx_project_amount(p, d, JX_F_BUDGET_TOTAL, &v) == 1) {
-        if (jx_dec_add(t->budget, v, &t->budget) < 0) t->overflow = 1;
+    int hasb = jx_project_amount(p, d, JX_F_BUDGET_TOTAL, &b) == 1;
+    int hasa = jx_project_amount(p, d, JX_F_ACTUAL_TOTAL, &a) == 1;
+    if (hasb) {
+        if (jx_dec_add(t->budget, b, &t->budget) < 0) t->overflow = 1;
         t->nbudget++;
     }
-    if (jx_project_amount(p, d, JX_F_ACTUAL_TOTAL, &v) == 1) {
-        if (jx_dec_add(t->actual, v, &t->actual) < 0) t->overflow = 1;
+    if (hasa) {
+        if (jx_dec_add(t->actual, a, &t->actual) < 0) t->overflow = 1;
         t->nactual++;
     }
+    if (hasb && hasa) {
+        if (jx_dec_add(t->paired_budget, b, &t->paired_budget) < 0) t->overflow = 1;
+        if (jx_dec_add(t->paired_actual, a, &t->paired_actual) < 0) t->overflow = 1;
+        t->npaired++;
+    }
+}
+
+int jx_totals_rate(const jx_totals *t, jx_dec *pct)
+{
+    if (!t->npaired || t->overflow) return -1;
+    return jx_rate_of(t->paired_actual, t->paired_budget, 2, pct);
 }

@@ -16,12 +16,17 @@ int jx_money_convert(jx_dec v, jx_unit from, jx_unit to, jx_dec *out);
 
 typedef struct {
     jx_dec budget, actual;
-    int projects, nbudget, nactual;
+    jx_dec paired_budget, paired_actual; /* over the projects that give both */
+    int projects, nbudget, nactual, npaired;
     int overflow;
 } jx_totals;
 
 void jx_totals_init(jx_totals *t);
 /* Adds one project row's budget.total and actual.total (total rows are skipped). */
 void jx_totals_add(jx_totals *t, const jx_project *p, const jx_doc *d);
+/* The execution rate of the totals, in percent to 2 digits, over the projects
+ * that give both amounts (a row cut off before its actual does not lower
+ * it). -1 when no project gives both, or on overflow. */
+int jx_totals_rate(const jx_totals *t, jx_dec *pct);
 
 #endif

@@ -573,7 +573,7 @@ void jx_out_doc_end(jx_out *o, const jx_doc *d, const char *error)
         if (t->nactual && !t->overflow) jx_jsonw_dec(&o->w, t->actual);
         else jx_jsonw_null(&o->w);
         jx_jsonw_key(&o->w, "rate");
-        if (t->nbudget && t->nactual && !t->overflow && jx_rate_of(t->actual, t->budget, 2, &r) == 0)
+        if (jx_totals_rate(t, &r) == 0)
             jx_jsonw_dec(&o->w, r);
         else
             jx_jsonw_null(&o->w);
@@ -604,12 +604,14 @@ void jx_out_doc_end(jx_out *o, const jx_doc *d, const char *error)
         jx_dec_format(t->actual, buf);
         figure(o->f, buf, 11);
         fputs("           ", o->f);
-        if (jx_rate_of(t->actual, t->budget, 2, &r) == 0) {
+        if (jx_totals_rate(t, &r) == 0) {
             int n = jx_dec_format(r, buf);
             buf[n] = '%', buf[n + 1] = 0;
             pad(o->f, buf, strlen(buf), 8, 1);
         }
         fprintf(o->f, "\n\n  %d projects, %d realigned (%d best guesses)\n", t->projects, o->nrepaired, o->nguessed);
+        if (t->npaired && (t->npaired != t->nbudget || t->npaired != t->nactual))
+            fprintf(o->f, "  the rate is over the %d projects that give both amounts\n", t->npaired);
         for (int i = 0; i < d->ndiags; i++)
             fprintf(o->f, "  note: %s\n", d->diags[i].msg);
         if (error) fprintf(o->f, "  stopped early: %s\n", error);

@@ -22,7 +22,11 @@
 --   check.column(doc, field)    the column of a field key ("goal.result", "problems", …)
 --   check.parse(text)           jixiao.indicator's parse, memoised (do not modify the result)
 --   check.vague_words, check.growth_words   word lists the rules use; extend them freely
--- jixiao check itself calls add_rules, configure, document and project.
+--   check.new_run()             a run of its own: run:configure{[id] = true}, run:add_rules(list,
+--                               source[, taken]), run:document(doc), run:project(p, doc); the
+--                               module's add_rules, configure, document and project use a default one
+-- jixiao check and jx.check (src/l_check.c) each drive a run of their own; to check a whole
+-- Document from a script, call jx.check(doc[, opts]) (require "jixiao").
 
 local ind = require "jixiao.indicator"
 
@@ -561,10 +565,21 @@ rule {
 
 ---------------------------------------------------------------- running
 
-local all, byid = {}, {}
-for _, r in ipairs(rules) do all[#all + 1], byid[r.id] = r, r end
-local enabled = {}       -- id -> true; set by configure
-for _, r in ipairs(rules) do enabled[r.id] = true end
+-- A run: which rules are on, the user rules added to it, and the rules switched off after
+-- failing. `jixiao check` makes one per command and jx.check one per call
+-- (check.new_run()), so neither disturbs the other; the module's own configure, add_rules,
+-- document, project and run use a default run.
+local Run = {}
+Run.__index = Run
+
+local function new_run()
+  local r = setmetatable({ all = {}, byid = {}, enabled = {} }, Run)
+  for _, x in ipairs(rules) do r.all[#r.all + 1], r.byid[x.id], r.enabled[x.id] = x, x, true end
+  return r
+end
+M.new_run = new_run
+
+local default = new_run()
 
 local function make_report(r, out)
   return function(f, col)
@@ -584,11 +599,11 @@ local function make_report(r, out)
   end
 end
 
--- Calls hook of every enabled rule; a rule that raises is reported in failures
+-- Calls hook of every enabled rule of run; a rule that raises is reported in failures
 -- and switched off, so one broken user rule cannot flood the output.
-local function run_hook(hook, p, doc)
-  local found, failures = {}, {}
-  for _, r in ipairs(all) do
+local function run_hook(run, hook, p, doc)
+  local found, failures, enabled = {}, {}, run.enabled
+  for _, r in ipairs(run.all) do
     local fn = r[hook]
     if enabled[r.id] and fn and (hook == "document" or p.kind ~= "total" or r.totals) then
       local mine = {}
@@ -607,26 +622,50 @@ local function run_hook(hook, p, doc)
   return found, failures
 end
 
+local function configure(run, ids)
+  run.enabled = {}
+  for id, on in pairs(ids) do
+    if on then run.enabled[id] = true end
+  end
+end
+
+-- run:project(p, doc) -> findings, failures: every enabled rule's project hook on one row.
+function Run:project(p, doc)
+  argcheck(type(p) == "table", 1, "project", "project table expected, got " .. type(p))
+  argcheck(type(doc) == "table", 2, "project", "document table expected, got " .. type(doc))
+  return run_hook(self, "project", p, doc)
+end
+
+-- run:document(doc) -> findings, failures: every enabled rule's document hook.
+function Run:document(doc)
+  argcheck(type(doc) == "table", 1, "document", "document table expected, got " .. type(doc))
+  return run_hook(self, "document", nil, doc)
+end
+
+-- run:configure{[id] = true, ...}: exactly these rules are on.
+function Run:configure(ids)
+  argcheck(type(ids) == "table", 1, "configure", "table of rule ids expected, got " .. type(ids))
+  configure(self, ids)
+end
+
 function M.project(p, doc)
   argcheck(type(p) == "table", 1, "project", "project table expected, got " .. type(p))
   argcheck(type(doc) == "table", 2, "project", "document table expected, got " .. type(doc))
-  return run_hook("project", p, doc)
+  return run_hook(default, "project", p, doc)
 end
 
 function M.document(doc)
   argcheck(type(doc) == "table", 1, "document", "document table expected, got " .. type(doc))
-  return run_hook("document", nil, doc)
+  return run_hook(default, "document", nil, doc)
 end
 
 function M.configure(ids)
   argcheck(type(ids) == "table", 1, "configure", "table of rule ids expected, got " .. type(ids))
-  enabled = {}
-  for id, on in pairs(ids) do
-    if on then enabled[id] = true end
-  end
+  configure(default, ids)
 end
 
--- Runs the built-in rules (or those listed) on one row, raising on a rule's error.
+-- Runs the built-in rules (or those listed, which may name rules added with
+-- check.add_rules) on one row, raising on a rule's error.
 function M.run(p, doc, ids)
   argcheck(type(p) == "table", 1, "run", "project table expected, got " .. type(p))
   argcheck(type(doc) == "table", 2, "run", "document table expected, got " .. type(doc))
@@ -635,12 +674,12 @@ function M.run(p, doc, ids)
     argcheck(type(ids) == "table", 3, "run", "list of rule ids expected, got " .. type(ids))
     want = {}
     for _, id in ipairs(ids) do
-      argcheck(byid[id], 3, "run", format("no rule '%s'", tostring(id)))
+      argcheck(default.byid[id], 3, "run", format("no rule '%s'", tostring(id)))
       want[id] = true
     end
   end
   local out = {}
-  for _, r in ipairs(all) do
+  for _, r in ipairs(default.all) do
     if (want and want[r.id]) or (not want and not r.user) then
       local report = make_report(r, out)
       if r.document then r.document(doc, report) end
@@ -652,10 +691,9 @@ end
 
 local severities = { error = true, warning = true, info = true }
 
--- Checks and registers the rules a --rules file returned. source names the file in
--- messages; taken is a set of ids already in use (the C rules). Returns
--- { {id=, severity=, doc=}, ... } for the C registry, or nil and a message.
-local function validate(list, source, taken)
+-- Checks the rules a --rules file returned. source names the file in messages; byid
+-- holds the run's rules, taken other ids in use (the C rules).
+local function validate(list, source, byid, taken)
   if type(list) ~= "table" then
     error(format("%s: must return a list of rule tables, not a %s", source, type(list)), 0)
   end
@@ -692,17 +730,23 @@ local function validate(list, source, taken)
   return out
 end
 
-function M.add_rules(list, source, taken)
+-- Registers the rules of list with run. Returns { {id=, severity=, doc=}, ... } for the C
+-- registry, or nil and a message.
+local function add_rules(run, list, source, taken)
   source = tostring(source or "rules")
-  local ok, out = pcall(validate, list, source, type(taken) == "table" and taken or {})
+  local ok, out = pcall(validate, list, source, run.byid, type(taken) == "table" and taken or {})
   if not ok then return nil, tostring(out) end
   local desc = {}
   for _, r in ipairs(out) do
-    all[#all + 1], byid[r.id] = r, r
-    enabled[r.id] = true
+    run.all[#run.all + 1], run.byid[r.id] = r, r
+    run.enabled[r.id] = true
     desc[#desc + 1] = { id = r.id, severity = r.severity, doc = r.doc }
   end
   return desc
 end
+
+-- run:add_rules(list, source[, taken]); check.add_rules(...) adds to the default run.
+function Run:add_rules(list, source, taken) return add_rules(self, list, source, taken) end
+function M.add_rules(list, source, taken) return add_rules(default, list, source, taken) end
 
 return M
