@@ -2,7 +2,12 @@
  * out_model.h). The JSON shape is documented in README.md, "The model". */
 #include "out_model.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* One writer per stream, one thread: the unlocked stdio calls. */
+#define fwrite fwrite_unlocked
+#define fputc putc_unlocked
 
 int jx_format_parse(const char *s, jx_format *out)
 {
