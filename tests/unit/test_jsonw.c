@@ -1,0 +1,71 @@
+/* Unit tests for the JSON string escaper (jsonw.c): every character that
+ * needs escaping is found wherever it falls in the eight-byte blocks the
+ * fast path reads, and nothing else is touched. */
+#include <stdlib.h>
+
+#include "../../src/jsonw.h"
+#include "unit.h"
+
+/* The escaping of s[0, n) by a plain byte-at-a-time reference. */
+static size_t reference(const char *s, size_t n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') out[k++] = '\\', out[k++] = (char)c;
+        else if (c == '\n') out[k++] = '\\', out[k++] = 'n';
+        else if (c == '\t') out[k++] = '\\', out[k++] = 't';
+        else if (c == '\r') out[k++] = '\\', out[k++] = 'r';
+        else if (c < 0x20) {
+            memcpy(out + k, "\\u00", 4), k += 4;
+            out[k++] = hex[c >> 4], out[k++] = hex[c & 15];
+        } else out[k++] = (char)c;
+    }
+    return k;
+}
+
+static size_t escaped(const char *s, size_t n, char *buf, size_t cap)
+{
+    FILE *f = fmemopen(buf, cap, "w");
+    jx_json_escape(f, s, n);
+    long len = ftell(f);
+    fclose(f);
+    return (size_t)len;
+}
+
+TEST(jsonw_escape_each_special_at_every_offset)
+{
+    static const char specials[] = {'"', '\\', '\n', '\t', '\r', 0x01, 0x1f, 0x00};
+    char s[40], got[400], want[400];
+    for (size_t sp = 0; sp < sizeof specials; sp++)
+        for (size_t pos = 0; pos < 24; pos++) {
+            memcpy(s, "预算abcdefghijklmnopqrstuvwxyz01234", 36); /* UTF-8 and ASCII */
+            s[pos] = specials[sp];
+            size_t g = escaped(s, 36, got, sizeof got), w = reference(s, 36, want);
+            CHECK_INT(g, w);
+            CHECK(memcmp(got, want, w) == 0);
+        }
+}
+
+TEST(jsonw_escape_plain_text_untouched)
+{
+    const char *s = "绩效自评表 2021 ≥90% 满意度 (all plain, 0x20 and above)";
+    char got[200];
+    size_t g = escaped(s, strlen(s), got, sizeof got);
+    CHECK_INT(g, strlen(s));
+    CHECK(memcmp(got, s, g) == 0);
+}
+
+TEST(jsonw_escape_random_bytes_match_reference)
+{
+    char s[64], got[512], want[512];
+    srand(7);
+    for (int round = 0; round < 2000; round++) {
+        size_t n = (size_t)(rand() % 64);
+        for (size_t i = 0; i < n; i++) s[i] = (char)(rand() % 4 ? 0x20 + rand() % 0xe0 : rand() % 0x5d);
+        size_t g = escaped(s, n, got, sizeof got), w = reference(s, n, want);
+        CHECK_INT(g, w);
+        CHECK(memcmp(got, want, w) == 0);
+    }
+}
