@@ -86,7 +86,7 @@ static int push_listing(lua_State *L, const char *dir, char *msg, size_t cap)
         lua_pop(L, 1);
         return -1;
     }
-    qsort(l->names, l->n, sizeof *l->names, by_name);
+    if (l->n) qsort(l->names, l->n, sizeof *l->names, by_name);
     return 0;
 }
 
