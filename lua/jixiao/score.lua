@@ -794,9 +794,11 @@ local function score_project(p, doc, prof, lay)
   return present(project(p, doc or { columns = {} }, prof, lay), prof)
 end
 
+-- doc and p may be plain tables (the model) or jixiao's Document and Project views.
 local function score_layout(doc, p)
-  if type(doc) ~= "table" or type(p) ~= "table" then
-    error("bad argument to 'layout' (document and project tables expected)", 2)
+  local td, tp = type(doc), type(p)
+  if (td ~= "table" and td ~= "userdata") or (tp ~= "table" and tp ~= "userdata") then
+    error("bad argument to 'layout' (document and project expected)", 2)
   end
   return layout(doc, p)
 end

@@ -490,6 +490,9 @@ t.test("bad arguments raise", function()
   t.raises(function() score.grade("high") end, "bad argument #1 to 'grade'")
   t.raises(function() profiles.copy("nosuch") end, "no profile 'nosuch'")
   t.raises(function() score.layout(nil, {}) end, "bad argument to 'layout'")
+  local jx = require "jixiao"
+  local doc = assert(jx.load("tests/data/000_657db78fa8902e38.txt"))
+  t.eq(score.layout(doc, doc[1]).any, false) -- Document and Project views work as the tables do
   t.raises(function() score.describe({ name = "x", total = -1 }) end, "bad argument to 'describe' (profile: total")
   t.raises(function() score.apportion(1.5, {}) end, "bad argument #1 to 'apportion'")
   t.raises(function() score.apportion(10, { 1, "x" }) end, "bad argument #2 to 'apportion'")
