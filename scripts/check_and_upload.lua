@@ -14,6 +14,7 @@
 -- Exit status: 0 everything delivered; 1 something is waiting in the outbox
 -- or was refused; 2 bad usage or the tables could not be checked.
 
+local cli = require "jixiao.cli"
 local http = require "jixiao.http"
 local json = require "jixiao.json"
 local ckan = require "jixiao.ckan"
@@ -35,37 +36,21 @@ usage: jixiao run scripts/check_and_upload.lua DIR [options]
   --keep DIR              keep the report and summary in DIR (default: a temporary directory)
 ]]
 
+local app = cli.new("check_and_upload", usage)
+
 local function say(...) io.stdout:write(string.format(...), "\n") io.stdout:flush() end
-local function warn(...) io.stderr:write("check_and_upload: ", string.format(...), "\n") end
+local function warn(...) app:warn(...) end
 local function quote(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
 
 local function parse_args(argv)
-  local o = { token_env = "CKAN_TOKEN", retries = 3, timeout = 120 }
-  local valued = { ["--ckan"] = "ckan", ["--package"] = "package", ["--token-env"] = "token_env",
-                   ["--report-id"] = "report_id", ["--summary-id"] = "summary_id",
-                   ["--webhook"] = "webhook", ["--webhook-token-env"] = "webhook_token_env",
-                   ["--outbox"] = "outbox", ["--retries"] = "retries", ["--timeout"] = "timeout",
-                   ["--jixiao"] = "jixiao", ["--keep"] = "keep" }
-  local i = 1
-  while i <= #argv do
-    local a = argv[i]
-    if a == "-h" or a == "--help" then io.stdout:write(usage) os.exit(0) end
-    local name, value = a:match("^(%-%-[%w-]+)=(.*)$")
-    name = name or a
-    if valued[name] then
-      if not value then i = i + 1; value = argv[i] end
-      if not value then return nil, name .. " needs a value" end
-      o[valued[name]] = value
-    elseif a:sub(1, 1) == "-" then
-      return nil, "unknown option " .. a
-    elseif o.dir then
-      return nil, "one DIR only (got " .. o.dir .. " and " .. a .. ")"
-    else
-      o.dir = a
-    end
-    i = i + 1
-  end
-  if not o.dir then return nil, "no DIR given" end
+  local o = app:parse(argv, { ["--ckan"] = "ckan=", ["--package"] = "package=", ["--token-env"] = "token_env=",
+    ["--report-id"] = "report_id=", ["--summary-id"] = "summary_id=", ["--webhook"] = "webhook=",
+    ["--webhook-token-env"] = "webhook_token_env=", ["--outbox"] = "outbox=", ["--retries"] = "retries=",
+    ["--timeout"] = "timeout=", ["--jixiao"] = "jixiao=", ["--keep"] = "keep=" },
+    { token_env = "CKAN_TOKEN", retries = "3", timeout = "120" })
+  if #o == 0 then return nil, "no DIR given" end
+  if #o > 1 then return nil, "one DIR only (got " .. o[1] .. " and " .. o[2] .. ")" end
+  o.dir = o[1]
   o.retries, o.timeout = tonumber(o.retries), tonumber(o.timeout)
   if not o.retries or not o.timeout then return nil, "--retries and --timeout take numbers" end
   if (o.ckan == nil) ~= (o.package == nil) and not (o.ckan and (o.report_id or o.summary_id)) then
@@ -80,14 +65,6 @@ local function run(cmd)
   local out = p:read("a")
   local ok, how, code = p:close()
   return ok and 0 or (how == "exit" and code or 128 + (code or 0)), out
-end
-
--- The binary running this script: the shell that io.popen starts is our child.
-local function self_path()
-  local p = io.popen("readlink /proc/$PPID/exe 2>/dev/null")
-  local path = p and p:read("l")
-  if p then p:close() end
-  return path and path ~= "" and path or "jixiao"
 end
 
 local function tables_in(dir)
@@ -109,12 +86,8 @@ end
 
 local function main(argv)
   local o, err = parse_args(argv)
-  if not o then
-    warn("%s", err)
-    io.stderr:write(usage)
-    return 2
-  end
-  local jx = o.jixiao or self_path()
+  if not o then app:usage(err) end
+  local jx = o.jixiao or arg[-1] or "jixiao"
   local status = 0
 
   -- 1. what earlier runs could not deliver goes first

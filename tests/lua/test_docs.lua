@@ -136,10 +136,12 @@ local modules = {
   jixiao = "jx", ["jixiao.decimal"] = "decimal", ["jixiao.json"] = "json", ["jixiao.indicator"] = "ind",
   ["jixiao.http"] = "http", ["jixiao.ckan"] = "ckan", ["jixiao.webhook"] = "webhook",
   ["jixiao.sandbox"] = "sandbox", ["jixiao.profiles"] = "profiles", ["jixiao.testing"] = "t",
+  ["jixiao.cli"] = "cli",
 }
 local tests = {}
 for _, f in ipairs { "test_jixiao", "test_stream", "test_decimal", "test_json", "test_indicator", "test_http",
-                     "test_sandbox", "test_score", "test_check", "test_host", "test_api_check", "test_docs" } do
+                     "test_sandbox", "test_score", "test_check", "test_host", "test_api_check", "test_docs",
+                     "test_cli_module" } do
   local ok, s = pcall(slurp, "tests/lua/" .. f .. ".lua")
   if ok then tests[#tests + 1] = s end
 end
