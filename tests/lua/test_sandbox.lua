@@ -132,6 +132,10 @@ with_jx("--allow-host names the only hosts, in any case", function()
   t.eq(out, "true true true false false false false false ")
 end)
 
+allowed("jx.write to - (standard output) is allowed", [[
+  assert(require("jixiao").write("-", {{a = 1}}, "csv"))
+]], "a\n1\n")
+
 allowed("without --allow-host no host is allowed", [[
   print(require("jixiao.sandbox").host_allowed("localhost"))
 ]], "false\n")
