@@ -278,14 +278,7 @@ static void logf_(const jx_http_req *r, const char *fmt, ...)
 
 /* ---- one attempt ---- */
 
-/* Where curl's callbacks put the response. */
-struct sink {
-    char *hdr, *body;
-    size_t hlen, halloc, blen, balloc, cap;
-    FILE *out;
-    int overflow, nomem;
-};
-
+/* Where curl's callbacks put the response (jx_http_sink, see http.h). */
 static int append(char **p, size_t *len, size_t *alloc, const char *data, size_t n)
 {
     if (*len + n + 1 > *alloc) {
@@ -301,29 +294,83 @@ static int append(char **p, size_t *len, size_t *alloc, const char *data, size_t
     return 0;
 }
 
-static size_t on_body(char *ptr, size_t size, size_t n, void *ud)
+void jx_http_sink_init(jx_http_sink *s, size_t cap, FILE *out)
 {
-    struct sink *s = ud;
-    size_t len = size * n;
-    if (s->out) return fwrite(ptr, 1, len, s->out); /* short: curl fails with a write error */
-    if (s->blen + len > s->cap) {
+    memset(s, 0, sizeof *s);
+    s->cap = cap;
+    s->hcap = JX_HTTP_MAX_HEADERS;
+    s->out = out;
+}
+
+void jx_http_sink_reset(jx_http_sink *s)
+{
+    s->hlen = s->blen = 0;
+    if (s->hdr) s->hdr[0] = 0;
+    if (s->body) s->body[0] = 0;
+    s->overflow = s->nomem = 0;
+}
+
+void jx_http_sink_free(jx_http_sink *s)
+{
+    free(s->hdr);
+    free(s->body);
+    s->hdr = s->body = NULL;
+    s->hlen = s->halloc = s->blen = s->balloc = 0;
+}
+
+size_t jx_http_sink_body(jx_http_sink *s, const char *data, size_t len)
+{
+    if (s->out) return fwrite(data, 1, len, s->out); /* short: curl fails with a write error */
+    if (len > s->cap - s->blen) {
         s->overflow = 1;
         return 0;
     }
-    if (append(&s->body, &s->blen, &s->balloc, ptr, len) < 0) return s->nomem = 1, 0;
+    if (append(&s->body, &s->blen, &s->balloc, data, len) < 0) return s->nomem = 1, 0;
     return len;
+}
+
+size_t jx_http_sink_header(jx_http_sink *s, const char *line, size_t len)
+{
+    /* A new status line (after a 100 Continue or a redirect) starts over, so
+     * only the final response's headers are kept. */
+    if (len >= 5 && !memcmp(line, "HTTP/", 5)) {
+        s->hlen = 0;
+        if (s->hdr) s->hdr[0] = 0;
+    }
+    if (len > s->hcap - s->hlen) return len; /* absurd header blocks are cut, not fatal */
+    if (append(&s->hdr, &s->hlen, &s->halloc, line, len) < 0) return s->nomem = 1, 0;
+    return len;
+}
+
+int jx_http_headers_next(const char **p, const char **name, size_t *nlen, const char **val, size_t *vlen)
+{
+    const char *s = *p ? strchr(*p, '\n') : NULL; /* past the line last returned */
+    while (s && *++s) {
+        size_t n = strcspn(s, "\r\n");
+        const char *colon = memchr(s, ':', n);
+        if (colon) {
+            const char *v = colon + 1, *e = s + n;
+            while (v < e && (*v == ' ' || *v == '\t')) v++;
+            while (e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
+            *name = s, *nlen = (size_t)(colon - s);
+            *val = v, *vlen = (size_t)(e - v);
+            *p = s;
+            return 1;
+        }
+        s = strchr(s, '\n');
+    }
+    *p = NULL;
+    return 0;
+}
+
+static size_t on_body(char *ptr, size_t size, size_t n, void *ud)
+{
+    return jx_http_sink_body(ud, ptr, size * n);
 }
 
 static size_t on_header(char *ptr, size_t size, size_t n, void *ud)
 {
-    struct sink *s = ud;
-    size_t len = size * n;
-    /* A new status line (after a 100 Continue or a redirect) starts over, so
-     * only the final response's headers are kept. */
-    if (len >= 5 && !memcmp(ptr, "HTTP/", 5)) s->hlen = 0;
-    if (s->hlen + len > (1u << 20)) return len; /* absurd header blocks are cut, not fatal */
-    if (append(&s->hdr, &s->hlen, &s->halloc, ptr, len) < 0) return s->nomem = 1, 0;
-    return len;
+    return jx_http_sink_header(ud, ptr, size * n);
 }
 
 static size_t on_read(char *ptr, size_t size, size_t n, void *ud)
@@ -339,7 +386,7 @@ static int on_seek(void *ud, curl_off_t off, int origin)
     return fseeko(ud, (off_t)off, origin) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK;
 }
 
-static int classify(CURLcode c, const struct sink *s)
+static int classify(CURLcode c, const jx_http_sink *s)
 {
     switch (c) {
     case CURLE_OPERATION_TIMEDOUT: return JX_HTTP_TIMEOUT;
@@ -434,11 +481,10 @@ static int set_body(CURL *h, const jx_http_req *r, const char *m, FILE **file, c
 }
 
 static void attempt(const jx_http_req *r, const char *m, struct curl_slist *hdrs, double timeout,
-                    struct sink *s, jx_http_resp *resp, struct outcome *o)
+                    jx_http_sink *s, jx_http_resp *resp, struct outcome *o)
 {
     memset(o, 0, sizeof *o);
-    s->hlen = s->blen = 0;
-    s->overflow = s->nomem = 0;
+    jx_http_sink_reset(s);
     CURL *h = jx_curl.easy_init();
     if (!h) {
         o->fail = JX_HTTP_OTHER;
@@ -630,9 +676,8 @@ int jx_http_perform(const jx_http_req *r, jx_http_resp *resp, jx_err *err)
         resp->fail = hfail;
         return -1;
     }
-    struct sink s = {0};
-    s.cap = r->max_body ? r->max_body : DEFAULT_MAX_BODY;
-    s.out = r->output;
+    jx_http_sink s;
+    jx_http_sink_init(&s, r->max_body ? r->max_body : DEFAULT_MAX_BODY, r->output);
     off_t out_start = r->output ? ftello(r->output) : 0;
     int may_repeat = jx_http_idempotent(m) || resp->key[0];
     double start = now(), cap = r->retry_max_time > 0 ? r->retry_max_time : 300;

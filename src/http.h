@@ -123,6 +123,42 @@ int jx_http_idempotent(const char *method);
 /* The method r will use ("GET", "POST", ...). */
 const char *jx_http_method(const jx_http_req *r);
 
+/* Where a response goes as it arrives: the sink behind curl's header and
+ * body callbacks, public so the fuzz target drives the code that runs.
+ * Header lines come one per call, as curl delivers them; a status line
+ * ("HTTP/...", after a 100 Continue or a redirect) starts the block over,
+ * so only the final response's headers are kept, and a line that would
+ * take the block past hcap is dropped (not fatal). The body is kept in
+ * memory up to cap bytes (a chunk past that sets overflow and returns 0,
+ * which makes curl stop with a write error) or written to out. hdr and
+ * body are NUL-terminated whenever set. */
+#define JX_HTTP_MAX_HEADERS ((size_t)1 << 20)
+typedef struct {
+    char *hdr, *body;
+    size_t hlen, halloc, blen, balloc;
+    size_t cap;  /* body bytes kept in memory */
+    size_t hcap; /* header block bytes kept; JX_HTTP_MAX_HEADERS */
+    FILE *out;   /* non-NULL: the body is written here instead */
+    int overflow, nomem;
+} jx_http_sink;
+
+void jx_http_sink_init(jx_http_sink *s, size_t cap, FILE *out);
+/* Empties the header block and body (keeping their memory) for a new attempt. */
+void jx_http_sink_reset(jx_http_sink *s);
+/* Both return len when the bytes are taken, less (0) to stop the transfer. */
+size_t jx_http_sink_header(jx_http_sink *s, const char *line, size_t len);
+size_t jx_http_sink_body(jx_http_sink *s, const char *data, size_t len);
+void jx_http_sink_free(jx_http_sink *s);
+
+/* Walks the "Name: value" lines of a header block (NUL-terminated, as
+ * jx_http_resp.headers). *p starts at the block, whose first line, the
+ * status line, is never a header; each call moves it to the next line with
+ * a colon and returns 1 with the name (the text before the first colon, as
+ * sent) and the value (up to the line's CR or LF, spaces and tabs trimmed
+ * both sides), both pointing into the block; 0 at the end. Lines without a
+ * colon are skipped. */
+int jx_http_headers_next(const char **p, const char **name, size_t *nlen, const char **val, size_t *vlen);
+
 /* Copies url to buf with any password in its user-info replaced by "***",
  * for messages and listings. */
 void jx_http_redact_url(const char *url, char *buf, size_t cap);

@@ -467,32 +467,27 @@ static void sandbox_gate(lua_State *L, const struct lreq *r)
 
 /* ---- the response ---- */
 
+/* The final response's headers as a table: names lower-cased, repeated
+ * headers joined with ", " as HTTP allows (jx_http_headers_next parses). */
 static void push_headers(lua_State *L, const char *h)
 {
     lua_newtable(L);
-    const char *p = h ? strchr(h, '\n') : NULL; /* past the status line */
-    while (p && *++p) {
-        size_t n = strcspn(p, "\r\n");
-        const char *colon = memchr(p, ':', n);
-        if (colon) {
-            const char *v = colon + 1, *e = p + n;
-            while (v < e && (*v == ' ' || *v == '\t')) v++;
-            while (e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
-            luaL_Buffer B;
-            char *low = luaL_buffinitsize(L, &B, (size_t)(colon - p));
-            for (size_t i = 0; i < (size_t)(colon - p); i++) low[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
-            luaL_pushresultsize(&B, (size_t)(colon - p));
-            if (lua_getfield(L, -2, lua_tostring(L, -1)) == LUA_TSTRING) { /* repeated: joined as HTTP allows */
-                lua_pushliteral(L, ", ");
-                lua_pushlstring(L, v, (size_t)(e - v));
-                lua_concat(L, 3);
-            } else {
-                lua_pop(L, 1);
-                lua_pushlstring(L, v, (size_t)(e - v));
-            }
-            lua_rawset(L, -3);
+    const char *p = h, *name, *v;
+    size_t nlen, vlen;
+    while (jx_http_headers_next(&p, &name, &nlen, &v, &vlen)) {
+        luaL_Buffer B;
+        char *low = luaL_buffinitsize(L, &B, nlen);
+        for (size_t i = 0; i < nlen; i++) low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+        luaL_pushresultsize(&B, nlen);
+        if (lua_getfield(L, -2, lua_tostring(L, -1)) == LUA_TSTRING) { /* repeated */
+            lua_pushliteral(L, ", ");
+            lua_pushlstring(L, v, vlen);
+            lua_concat(L, 3);
+        } else {
+            lua_pop(L, 1);
+            lua_pushlstring(L, v, vlen);
         }
-        p = strchr(p, '\n');
+        lua_rawset(L, -3);
     }
 }
 

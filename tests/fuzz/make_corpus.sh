@@ -2,14 +2,14 @@
 # Rebuilds the seed corpora in tests/fuzz/corpus/ from tests/data: small
 # files are copied, large ones cut to their first 4 KiB (the fuzzer grows
 # inputs itself), header fragments cut out of the tables, and hand-written
-# cells, JSON texts and URLs added. Run from the repository root with a
-# built ./jixiao; the output is committed, so this only runs when the seeds
-# should change.
+# cells, JSON texts, URLs and HTTP responses added. Run from the repository
+# root with a built ./jixiao; the output is committed, so this only runs when
+# the seeds should change.
 set -e
 C=tests/fuzz/corpus
 D=tests/data
 rm -rf "$C"
-mkdir -p "$C/source" "$C/rows" "$C/header" "$C/table" "$C/values" "$C/json" "$C/url"
+mkdir -p "$C/source" "$C/rows" "$C/header" "$C/table" "$C/values" "$C/json" "$C/url" "$C/http"
 
 # Encodings: every sample, BOMs, binary look-alikes, cut sequences.
 for f in "$D"/enc/*.txt "$D"/enc/*.csv "$D"/enc/sample.* "$D"/variants/binary.bin \
@@ -76,4 +76,17 @@ for v in 'https://user:secret@example.com/path?q=1#f' 'http://example.com' 'ftp:
          'https://u:p:q@h/x@y' 'report.csv' 'dir.d/report.XLSX' 'noext' 'https://h/?a=b:c@d'; do
   u=$((u + 1)); printf '%s' "$v" > "$C/url/$(printf '%02d' $u)"
 done
+# HTTP responses for the response sink and header parser; the last byte of
+# each picks the limits and chunking (see tests/fuzz/fuzz_http.c).
+H=$C/http
+printf 'HTTP/1.1 200 OK\r\nDate: Mon, 03 Jun 2024 08:00:00 GMT\r\nContent-Type: application/json;charset=utf-8\r\nContent-Length: 128\r\nCache-Control: no-cache\r\n\r\n{"help": "https://ckan.example.org/api/3/action/help_show?name=resource_create", "success": true, "result": {"id": "3f2a", "url_type": "upload"}}\005' > "$H/ckan-json"
+printf 'HTTP/2 429 \r\ncontent-type: application/json\r\nretry-after: 7\r\nx-ratelimit-remaining: 0\r\n\r\n{"error": {"message": "Too many requests", "__type": "Rate Limit"}}\104' > "$H/retry-after-429"
+printf 'HTTP/1.1 503 Service Unavailable\r\nRetry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Length: 0\r\n\r\n\000' > "$H/retry-after-date-503"
+printf 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: application/json\r\n\r\n{"success": true}\203' > "$H/continue-then-200"
+printf 'HTTP/1.1 100 Continue\r\nX-Early: 1\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nLocation: /dataset/abc\r\n\r\n\022' > "$H/continue-twice-201"
+printf 'HTTP/1.1 200 OK\r\nX-Folded: first part\r\n\tsecond: part\r\n continued line\r\nX-Empty:\r\nX-Spaces:   \t padded \t  \r\n : no name\r\nNoColonLine\r\nX-Colons: a:b:c\r\nbare\rcr: x\n\n\046' > "$H/folded-odd"
+printf 'HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nVary: Accept\r\nvary: Origin\r\nVARY: Accept-Encoding\r\nContent-Length: 2\r\n\r\nok\233' > "$H/duplicates"
+printf 'HTTP/1.1 301 Moved Permanently\nLocation: https://ckan.example.org/api/3/action/resource_create\nContent-Length: 0\n\nHTTP/1.1 413 Payload Too Large\nContent-Type: text/html\nConnection: close\n\n<html><body><h1>413 Request Entity Too Large</h1></body></html>\041' > "$H/redirect-lf-413"
+printf 'HTTP/1.0 200\r\n\r\n' > "$H/bare-status"
+printf 'no status line: x\r\nA: b\r\n\r\nbody\070' > "$H/no-status"
 echo "seeds: $(find "$C" -type f | wc -l) files, $(find "$C" -type f -exec cat {} + | wc -c) bytes"

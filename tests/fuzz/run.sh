@@ -18,7 +18,7 @@ for t in "$@"; do
     *) seeds=${t#fuzz_} ;;
   esac
   case $t in
-    fuzz_json|fuzz_url) dict= ;;
+    fuzz_json|fuzz_url|fuzz_http) dict= ;;
     *) dict=-dict=tests/fuzz/table.dict ;;
   esac
   mkdir -p "$B/corpus/$t" "$B/crashes/$t"
