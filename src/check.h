@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "each.h"
 #include "jsonw.h"
 #include "model.h"
 
@@ -149,6 +150,14 @@ void jx_check_out_fail(jx_check_out *o, const char *path, const char *error);
  * marks the run invalid for reasons outside the findings (a failing rule).
  * Returns 0, or -1 when the spooled findings could not be written back. */
 int jx_check_out_end(jx_check_out *o, int broken);
+
+/* The merge steps of jx_each_table_jobs (each.h): a worker writes its
+ * findings to f (JSON elements each after a comma) and records the counts and
+ * files since its last record; the parent adds them up in input order. */
+void jx_check_out_worker(jx_check_out *o, FILE *f);
+void jx_check_out_record(jx_check_out *o, FILE *rec);
+/* rec, nrec: what jx_check_out_record wrote (a truncated one adds nothing). */
+void jx_check_out_merge(jx_check_out *o, jx_each_unit *u, const char *rec, size_t nrec);
 
 /* How many Lua states jixiao check has created in this process (cmd_check.c):
  * none while every Lua rule is off. For the tests. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char jx_cli_reader_help[] =
     "  --encoding ENC       utf-8, utf-8-bom, gb18030 (gbk), utf-16le, utf-16be (default: detect)\n"
@@ -121,4 +122,22 @@ int jx_cli_reader_opt(int argc, char **argv, int *i, jx_table_opts *o)
         return 1;
     }
     return 0;
+}
+
+int jx_cli_jobs(int argc, char **argv, int *i, int *jobs)
+{
+    const char *a = argv[*i], *v;
+    long n;
+    int r = 0;
+    if (!strncmp(a, "-j", 2) && a[2]) {
+        v = a + 2 + (a[2] == '=');
+        (*i)++;
+        r = 1;
+    } else if ((r = jx_cli_opt(argc, argv, i, "-j", &v)) == 0 && (r = jx_cli_opt(argc, argv, i, "--jobs", &v)) == 0) {
+        return 0;
+    }
+    if (r < 0 || number(a[1] == '-' ? "--jobs" : "-j", v, 0, &n) < 0) return -1;
+    if (n == 0) n = sysconf(_SC_NPROCESSORS_ONLN);
+    *jobs = n < 1 ? 1 : n > 256 ? 256 : (int)n;
+    return 1;
 }

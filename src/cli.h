@@ -18,6 +18,10 @@ int jx_cli_operand(char **argv, int *i, int *nfiles, int *only_files);
 /* Consumes one reader option at argv[*i] into o: 1 used, 0 not a reader option,
  * -1 bad value (message printed). */
 int jx_cli_reader_opt(int argc, char **argv, int *i, jx_table_opts *o);
+
+/* -j N, -jN or --jobs N: worker processes for many inputs (0: one per
+ * online CPU; at most 256). Returns as jx_cli_opt. */
+int jx_cli_jobs(int argc, char **argv, int *i, int *jobs);
 /* The reader options' help lines. */
 extern const char jx_cli_reader_help[];
 /* Prints "jixiao CMD: MESSAGE" to stderr and returns 2. */

@@ -36,6 +36,8 @@ static const char help[] =
     "                       {id=, severity=, doc=, project=function(p, doc, report)}\n"
     "  --list-rules         print every rule: id, severity (or off), where it runs (c, lua,\n"
     "                       user) and what it finds; then exit\n"
+    "  -j, --jobs N         check the files with N worker processes (0: one per CPU); the\n"
+    "                       report and messages are the same as with one, in file order\n"
     "%s"
     "\n"
     "Exit status: 0 no error-level findings, 1 findings at error level, 2 an input could not be\n"
@@ -263,6 +265,38 @@ static void fail(void *ud, const char *path, const jx_err *err)
     jx_check_out_fail(&r->out, path, err->msg);
 }
 
+/* ---- in worker processes (-j) ---- */
+
+static void worker(void *ud, FILE *f)
+{
+    struct run *r = ud;
+    jx_check_out_worker(&r->out, f);
+}
+
+static void record(void *ud, FILE *rec)
+{
+    struct run *r = ud;
+    fputc(r->broken, rec);
+    jx_check_out_record(&r->out, rec);
+}
+
+static void merge(void *ud, jx_each_unit *u, const char *rec, size_t n)
+{
+    struct run *r = ud;
+    if (n == 0) return;
+    r->broken |= rec[0];
+    jx_check_out_merge(&r->out, u, rec + 1, n - 1);
+}
+
+static void finish(void *ud)
+{
+    struct run *r = ud;
+    if (r->L) jx_lua_close(r->L);
+    r->L = NULL;
+    jx_check_free(&r->ck);
+    jx_rules_free(&r->rules);
+}
+
 static void list_rules(const jx_rules *rs)
 {
     for (int i = 0; i < rs->n; i++) {
@@ -277,7 +311,8 @@ static void list_rules(const jx_rules *rs)
 /* Options; files are gathered at the front of argv. Returns 0 to go on, -1
  * when the help was shown, or 2 for bad usage (the message printed). */
 static int options(int argc, char **argv, jx_table_opts *topts, jx_check_format *fmt, const char **out_path,
-                   struct setting *set, int *nset, const char **rfiles, int *nrfiles, int *list, int *nfiles)
+                   struct setting *set, int *nset, const char **rfiles, int *nrfiles, int *list, int *nfiles,
+                   int *jobs)
 {
     const char *v;
     int r, only_files = 0;
@@ -316,7 +351,7 @@ static int options(int argc, char **argv, jx_table_opts *topts, jx_check_format 
             took = 1;
         }
         if (took) continue;
-        if ((r = jx_cli_reader_opt(argc, argv, &i, topts)) != 0) {
+        if ((r = jx_cli_reader_opt(argc, argv, &i, topts)) != 0 || (r = jx_cli_jobs(argc, argv, &i, jobs)) != 0) {
             if (r < 0) return 2;
             continue;
         }
@@ -332,7 +367,7 @@ int jx_cmd_check(int argc, char **argv)
     const char *out_path = NULL;
     struct setting *set = calloc((size_t)argc, sizeof *set);
     const char **rfiles = calloc((size_t)argc, sizeof *rfiles);
-    int nset = 0, nrfiles = 0, list = 0, nfiles = 0, status = 0;
+    int nset = 0, nrfiles = 0, list = 0, nfiles = 0, status = 0, jobs = 1;
     struct run r = {0};
     jx_err err = {0};
     jx_atomic atom = {0};
@@ -343,7 +378,7 @@ int jx_cmd_check(int argc, char **argv)
         free(set), free(rfiles);
         return 2;
     }
-    status = options(argc, argv, &topts, &fmt, &out_path, set, &nset, rfiles, &nrfiles, &list, &nfiles);
+    status = options(argc, argv, &topts, &fmt, &out_path, set, &nset, rfiles, &nrfiles, &list, &nfiles, &jobs);
     if (status) {
         free(set), free(rfiles);
         return status < 0 ? 0 : status;
@@ -407,7 +442,8 @@ int jx_cmd_check(int argc, char **argv)
         goto done;
     }
     jx_each_hooks h = {&r, doc_begin, project, doc_end, fail};
-    int failed = jx_each_table((const char *const *)argv, nfiles, &topts, &h);
+    jx_each_merge m = {worker, record, merge, finish};
+    int failed = jx_each_table_jobs((const char *const *)argv, nfiles, jobs, &topts, &h, &m);
     long errors = r.out.counts[JX_SEV_ERROR];
     int lost = jx_check_out_end(&r.out, r.broken) < 0;
     if (lost) fprintf(stderr, "jixiao check: could not read back the spooled findings\n");

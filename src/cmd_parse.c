@@ -34,13 +34,17 @@ static void fail(void *ud, const char *path, const jx_err *err)
     fprintf(stderr, "jixiao parse: %s\n", err->msg);
 }
 
+static void worker(void *ud, FILE *f) { jx_out_worker(ud, f); }
+static void record(void *ud, FILE *rec) { jx_out_record(ud, rec); }
+static void merge(void *ud, jx_each_unit *u, const char *rec, size_t n) { jx_out_merge(ud, u, rec, n); }
+
 int jx_cmd_parse(int argc, char **argv)
 {
     jx_table_opts topts = {0};
     jx_format fmt = JX_FMT_JSON;
     const char *out_path = NULL, *v;
     const char **files = (const char **)argv; /* operands, gathered by jx_cli_operand */
-    int nfiles = 0, r, only_files = 0;
+    int nfiles = 0, r, only_files = 0, jobs = 1;
     for (int i = 1; i < argc;) {
         const char *a = argv[i];
         if (jx_cli_operand(argv, &i, &nfiles, &only_files)) continue;
@@ -56,7 +60,7 @@ int jx_cmd_parse(int argc, char **argv)
             out_path = v;
             continue;
         }
-        if ((r = jx_cli_reader_opt(argc, argv, &i, &topts)) != 0) {
+        if ((r = jx_cli_reader_opt(argc, argv, &i, &topts)) != 0 || (r = jx_cli_jobs(argc, argv, &i, &jobs)) != 0) {
             if (r < 0) return 2;
             continue;
         }
@@ -80,7 +84,8 @@ int jx_cmd_parse(int argc, char **argv)
     jx_out o;
     jx_out_begin(&o, f, fmt, nfiles > 1);
     jx_each_hooks h = {&o, doc_begin, project, doc_end, fail};
-    int failed = jx_each_table(files, nfiles, &topts, &h);
+    jx_each_merge m = {worker, record, merge, NULL};
+    int failed = jx_each_table_jobs(files, nfiles, jobs, &topts, &h, &m);
     jx_out_end(&o);
     if (out_path) {
         if (failed) {

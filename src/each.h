@@ -1,7 +1,10 @@
 /* Runs a command's handlers over every input table in turn: the one loop
- * shared by parse, check, score and script callbacks. */
+ * shared by parse, check, score and script callbacks, and its parallel form
+ * for commands whose output can be merged in input order. */
 #ifndef JX_EACH_H
 #define JX_EACH_H
+
+#include <stdio.h>
 
 #include "table.h"
 
@@ -21,5 +24,38 @@ typedef struct {
 /* Returns the number of inputs that failed (could not be opened, or a reader
  * error cut them short); a handler's non-zero return is not a failure. */
 int jx_each_table(const char *const *files, int n, const jx_table_opts *opts, const jx_each_hooks *h);
+
+/* ---- in parallel ----
+ * jx_each_table_jobs forks `jobs` worker processes; worker w reads inputs w,
+ * w + jobs, w + 2·jobs, … through the same hooks, its output going to a
+ * temporary file and its standard error to another. After each input it
+ * sends the parent a record: where that input's output and messages lie, and
+ * what the command's merge step needs (counts, file lists). The parent takes
+ * the records in input order, copies each input's messages to its standard
+ * error and hands its output to merge. Output and messages are therefore
+ * byte for byte those of the serial loop, whatever the timing. */
+
+typedef struct jx_each_unit jx_each_unit;
+
+/* Reads the next part of an input's output in the parent; 0 at its end. */
+size_t jx_each_unit_read(jx_each_unit *u, void *buf, size_t cap);
+
+typedef struct {
+    /* In a worker, once, before its first input: send output to f. */
+    void (*worker)(void *ud, FILE *f);
+    /* In a worker, after each input: write what merge needs to rec. */
+    void (*record)(void *ud, FILE *rec);
+    /* In the parent, per input in order: its output and its record. */
+    void (*merge)(void *ud, jx_each_unit *u, const char *rec, size_t nrec);
+    /* In a worker, after its last input: free what the command holds. */
+    void (*finish)(void *ud);
+} jx_each_merge;
+
+/* As jx_each_table, with jobs workers (fewer when there are fewer inputs;
+ * jobs <= 1 or one input runs the serial loop). A worker that dies or cannot
+ * write its temporary files is reported, and its inputs from that point on
+ * count as failed. */
+int jx_each_table_jobs(const char *const *files, int n, int jobs, const jx_table_opts *opts, const jx_each_hooks *h,
+                       const jx_each_merge *m);
 
 #endif

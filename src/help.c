@@ -36,6 +36,8 @@ static const char parse_help[] =
     "  --format FMT         json (default; one object per file, an array for several files),\n"
     "                       jsonl (one project per line), csv (one row per project), summary\n"
     "  -o, --output FILE    write to FILE atomically (nothing is written if any input fails)\n"
+    "  -j, --jobs N         read the files with N worker processes (0: one per CPU); the\n"
+    "                       output and messages are the same as with one, in file order\n"
     "%s"
     "\n"
     "Exit status: 0 all inputs read, 2 an input could not be read (the others are still written\n"

@@ -3,6 +3,7 @@
  * Findings stream out as each row is checked; JSON spools them to a temporary
  * file so that "valid" and "counts" can still come first. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,4 +235,100 @@ int jx_check_out_end(jx_check_out *o, int broken)
     o->files = NULL;
     o->spool = NULL;
     return rc;
+}
+
+/* ---- merging the reports of workers ---- */
+
+void jx_check_out_worker(jx_check_out *o, FILE *f)
+{
+    o->f = f;
+    o->spool = NULL; /* the parent's; the worker's findings go to f */
+    if (o->fmt == JX_CHECK_JSON) {
+        jx_jsonw_init(&o->sw, f, 1);
+        o->sw.depth = 2; /* each element after a comma, as in the parent's spool */
+    }
+}
+
+static void put_str(FILE *rec, const char *s)
+{
+    int32_t n = s ? (int32_t)strlen(s) : -1;
+    fwrite(&n, sizeof n, 1, rec);
+    if (s) fwrite(s, 1, (size_t)n, rec);
+}
+
+void jx_check_out_record(jx_check_out *o, FILE *rec)
+{
+    int32_t head[2] = {o->failed, o->nfiles};
+    fwrite(o->counts, sizeof o->counts, 1, rec);
+    fwrite(head, sizeof head, 1, rec);
+    for (int i = 0; i < o->nfiles; i++) {
+        jx_check_file *fl = &o->files[i];
+        int32_t nums[2] = {fl->year, fl->projects};
+        fwrite(nums, sizeof nums, 1, rec);
+        put_str(rec, fl->source), put_str(rec, fl->title), put_str(rec, fl->error);
+        free(fl->source), free(fl->title), free(fl->error);
+    }
+    memset(o->counts, 0, sizeof o->counts);
+    o->failed = o->nfiles = 0;
+}
+
+struct reader {
+    const char *p, *end;
+};
+
+static int get(struct reader *r, void *v, size_t n)
+{
+    if ((size_t)(r->end - r->p) < n) return -1;
+    memcpy(v, r->p, n);
+    r->p += n;
+    return 0;
+}
+
+/* A string of the record, malloc'ed (NULL for none); -1 when cut short. */
+static int get_str(struct reader *r, char **out)
+{
+    int32_t n;
+    *out = NULL;
+    if (get(r, &n, sizeof n) < 0 || n < -1 || n > r->end - r->p) return -1;
+    if (n < 0) return 0;
+    if ((*out = malloc((size_t)n + 1))) {
+        memcpy(*out, r->p, (size_t)n);
+        (*out)[n] = 0;
+    }
+    r->p += n;
+    return 0;
+}
+
+void jx_check_out_merge(jx_check_out *o, jx_each_unit *u, const char *rec, size_t nrec)
+{
+    struct reader r = {rec, rec + nrec};
+    long counts[3];
+    int32_t head[2];
+    if (get(&r, counts, sizeof counts) == 0 && get(&r, head, sizeof head) == 0) {
+        for (int s = 0; s < 3; s++) o->counts[s] += counts[s];
+        o->failed += head[0];
+        for (int i = 0; i < head[1]; i++) {
+            int32_t nums[2];
+            char *source, *title, *error;
+            if (get(&r, nums, sizeof nums) < 0) break;
+            int cut = get_str(&r, &source) < 0;
+            cut |= get_str(&r, &title) < 0;
+            cut |= get_str(&r, &error) < 0;
+            jx_check_file *fl = cut ? NULL : add_file(o, NULL);
+            if (!fl) {
+                free(source), free(title), free(error);
+                break;
+            }
+            *fl = (jx_check_file){source, title, error, nums[0], nums[1]};
+        }
+    }
+    FILE *to = o->fmt == JX_CHECK_JSON ? o->spool : o->f;
+    int skip = o->fmt == JX_CHECK_JSON && ftell(o->spool) == 0; /* the first element has no comma */
+    char buf[65536];
+    size_t k;
+    for (int at = 0; (k = jx_each_unit_read(u, buf, sizeof buf)) > 0; at = 1) {
+        size_t from = !at && skip && buf[0] == ',';
+        fwrite(buf + from, 1, k - from, to);
+        if (o->fmt == JX_CHECK_JSON) o->sw.first[2] = 0;
+    }
 }

@@ -634,3 +634,43 @@ void jx_out_end(jx_out *o)
     }
     fflush(o->f);
 }
+
+/* ---- merging the output of workers ---- */
+
+void jx_out_worker(jx_out *o, FILE *f)
+{
+    o->f = f;
+    jx_jsonw_init(&o->w, f, 1);
+    if (o->fmt == JX_FMT_JSON && o->many) o->w.depth = 1; /* inside the array, after an element */
+    o->csv_header = 1;
+    o->ndocs = o->recorded = 1;
+}
+
+void jx_out_record(jx_out *o, FILE *rec)
+{
+    fputc(o->ndocs > o->recorded, rec); /* a document was written */
+    o->recorded = o->ndocs;
+}
+
+void jx_out_merge(jx_out *o, jx_each_unit *u, const char *rec, size_t nrec)
+{
+    char buf[65536];
+    int skip = 0; /* the separator a first document does not have */
+    if (nrec && rec[0]) {
+        if (o->fmt == JX_FMT_JSON && o->many) {
+            skip = o->w.first[1] ? ',' : 0;
+            o->w.first[1] = 0;
+        } else if (o->fmt == JX_FMT_CSV && !o->csv_header) {
+            csv_header(o->f);
+            o->csv_header = 1;
+        } else if (o->fmt == JX_FMT_SUMMARY && o->ndocs == 0) {
+            skip = '\n';
+        }
+        o->ndocs++;
+    }
+    size_t k;
+    for (int at = 0; (k = jx_each_unit_read(u, buf, sizeof buf)) > 0; at = 1) {
+        size_t from = !at && skip && buf[0] == skip;
+        fwrite(buf + from, 1, k - from, o->f);
+    }
+}

@@ -1,0 +1,52 @@
+# -j N: parse and check over many inputs with worker processes. Output,
+# messages and exit status must be byte for byte those of one process,
+# whatever the order the workers finish in, in every format; failing inputs
+# anywhere in the list included.
+SEED=tests/data/000_657db78fa8902e38.txt
+GB=tests/data/enc/gb18030.txt
+ALL=$(find tests/data/variants tests/data/enc tests/data/check tests/data/years -type f \( -name '*.txt' -o -name '*.csv' \) | sort | tr '\n' ' ')
+
+# same_as_serial CMD FORMAT JOBS INPUTS...: compares -j JOBS with one process.
+same_as_serial() {
+  cmd=$1 fmt=$2 j=$3; shift 3
+  "$JX" "$cmd" --format "$fmt" "$@" > "$S/one.out" 2> "$S/one.err"; a=$?
+  "$JX" "$cmd" -j "$j" --format "$fmt" "$@" > "$S/par.out" 2> "$S/par.err"; b=$?
+  [ "$a" = "$b" ] || { echo "exit $a with one process, $b with -j $j"; return 1; }
+  cmp "$S/one.out" "$S/par.out" || { diff "$S/one.out" "$S/par.out" | head -n 10; return 1; }
+  cmp "$S/one.err" "$S/par.err" || { diff "$S/one.err" "$S/par.err" | head -n 10; return 1; }
+}
+
+for fmt in json jsonl csv summary; do
+  check "jobs_parse_${fmt}_all" "same_as_serial parse $fmt 2 $ALL"
+  check "jobs_parse_${fmt}_first_inputs_fail" "same_as_serial parse $fmt 3 $S/missing.txt tests/data tests/data/variants/binary.bin $SEED $GB $SEED"
+  check "jobs_parse_${fmt}_all_fail" "same_as_serial parse $fmt 2 $S/missing.txt tests/data tests/data/variants/binary.bin"
+done
+for fmt in text json; do
+  check "jobs_check_${fmt}_all" "same_as_serial check $fmt 2 $ALL"
+  check "jobs_check_${fmt}_more_jobs_than_inputs" "same_as_serial check $fmt 8 $S/missing.txt $SEED tests/data $GB"
+  check "jobs_check_${fmt}_all_fail" "same_as_serial check $fmt 3 $S/missing.txt tests/data"
+done
+check jobs_check_user_rules "printf 'return {{id=\"x-rule\", severity=\"warning\", doc=\"d\", project=function(p, doc, report) report(\"seen\") end}}\n' > $S/r.lua
+  \"$JX\" check --rules $S/r.lua $ALL > $S/a 2> $S/ae; a=\$?
+  \"$JX\" check -j 2 --rules $S/r.lua $ALL > $S/b 2> $S/be; b=\$?
+  test \$a = \$b && cmp $S/a $S/b && cmp $S/ae $S/be && grep -q x-rule $S/a"
+check jobs_stdin "cat $SEED | \"$JX\" parse -j 2 --format csv - $GB > $S/a && cat $SEED | \"$JX\" parse --format csv - $GB > $S/b && cmp $S/a $S/b && test \$(wc -l < $S/a) -gt 8"
+check jobs_zero_is_per_cpu "\"$JX\" parse -j 0 --format csv $SEED $GB > $S/a && \"$JX\" parse --jobs=2 --format csv $SEED $GB > $S/b && cmp $S/a $S/b"
+check jobs_output_file "\"$JX\" check -j 2 --format json -o $S/r.json $ALL 2> /dev/null; a=\$?; \"$JX\" check --format json $ALL > $S/one.json 2> /dev/null; test \$a = \$? && cmp $S/r.json $S/one.json"
+check jobs_output_file_not_written_on_failure "! \"$JX\" parse -j 2 -o $S/p.json $SEED $S/missing.txt $GB 2> $S/e && test ! -e $S/p.json && grep -q 'not written: 1 of 3 inputs failed' $S/e && test -z \"\$(ls $S | grep '^p.json')\""
+check jobs_bad_value "\"$JX\" parse -j x $SEED 2> $S/e; test \$? = 2 && grep -qx \"jixiao: -j: 'x' is not a number >= 0\" $S/e"
+check jobs_missing_value "\"$JX\" check $SEED -j 2> $S/e; test \$? = 2 && grep -q 'option -j needs a value' $S/e"
+
+# A worker that dies: its input and the ones after it are reported as not
+# read, the other worker's output is kept, and the exit status is 2. The
+# first worker reads inputs 0 and 2; input 0 is a FIFO nobody writes, so it
+# is blocked when it is killed.
+check jobs_worker_killed "mkfifo $S/fifo
+  \"$JX\" parse -j 2 --format jsonl $S/fifo $SEED $GB > $S/k.out 2> $S/k.err & pid=\$!
+  n=0; until w=\$(pgrep -o -P \$pid) && [ -n \"\$w\" ]; do n=\$((n + 1)); [ \$n -lt 200 ] || exit 1; sleep 0.05; done
+  sleep 0.3; kill -9 \$w; wait \$pid; rc=\$?
+  test \$rc = 2 || { echo exit \$rc; exit 1; }
+  grep -q \"^jixiao: worker 1 stopped before $S/fifo: it was killed by signal 9\" $S/k.err &&
+  grep -q \"^jixiao parse: $S/fifo: not read: the worker reading it stopped\" $S/k.err &&
+  grep -q \"^jixiao parse: $GB: not read\" $S/k.err &&
+  \"$JX\" parse --format jsonl $SEED > $S/seed.jsonl && cmp $S/k.out $S/seed.jsonl"
