@@ -4,20 +4,59 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define fwrite fwrite_unlocked
 #define fputc putc_unlocked
 
-/* Whether any of the 8 bytes in v needs escaping in a JSON string: a control
- * byte (< 0x20), '"' or '\\'. UTF-8 bytes (>= 0x80) never do. */
-static inline int needs_escape8(uint64_t v)
+/* Appends n bytes to f. Most writes are a few bytes: copying them straight
+ * into stdio's buffer, as putc does for one byte, skips fwrite's bookkeeping;
+ * when the buffer is full, unbuffered or not there yet, fwrite does the work. */
+static inline void put(FILE *f, const char *s, size_t n)
 {
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    uint64_t quote = v ^ (ones * '"'), bslash = v ^ (ones * '\\');
-    uint64_t lt = (v - ones * 0x20) & ~v;
-    uint64_t zq = (quote - ones) & ~quote;
-    uint64_t zb = (bslash - ones) & ~bslash;
-    return ((lt | zq | zb) & highs) != 0;
+#if defined(__GLIBC__)
+    if ((size_t)(f->_IO_write_end - f->_IO_write_ptr) > n) {
+        memcpy(f->_IO_write_ptr, s, n);
+        f->_IO_write_ptr += n;
+        return;
+    }
+#endif
+    fwrite(s, 1, n, f);
+}
+#define PUT_LIT(f, lit) put((f), (lit), sizeof(lit) - 1)
+
+/* The bytes a JSON string must escape: control bytes (< 0x20), '"' and '\\'.
+ * UTF-8 bytes (>= 0x80) never need it. */
+static const unsigned char must_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
+/* Where the first byte needing an escape is in s[i, n), or n. */
+static inline size_t plain_run(const char *s, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v)); /* v <= 0x1f, unsigned */
+        int mask = _mm_movemask_epi8(hit);
+        if (mask) return i + (size_t)__builtin_ctz((unsigned)mask);
+        i += 16;
+    }
+    if (i < n && n >= 16) { /* the last 16 bytes, overlapping what was seen */
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit) >> (16 - (n - i)); /* bytes from i on */
+        return mask ? i + (size_t)__builtin_ctz(mask) : n;
+    }
+#endif
+    while (i < n && !must_escape[(unsigned char)s[i]]) i++;
+    return i;
 }
 
 void jx_jsonw_init(jx_jsonw *w, FILE *f, int pretty)
@@ -34,7 +73,7 @@ static void indent(jx_jsonw *w)
     static const char spaces[] = "\n                                                                ";
     if (!w->pretty) return;
     int n = 1 + 2 * w->depth;
-    fwrite(spaces, 1, (size_t)(n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1), w->f);
+    put(w->f, spaces, (size_t)(n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1));
 }
 
 /* Before a value or key at the current level: a comma unless first. A value
@@ -77,32 +116,23 @@ void jx_json_escape(FILE *f, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        /* Eight plain bytes at a time; the byte loop handles the rest. */
-        while (i + 8 <= n) {
-            uint64_t v;
-            memcpy(&v, s + i, 8);
-            if (needs_escape8(v)) break;
-            i += 8;
-        }
-        if (i >= n) break;
+    for (size_t i = plain_run(s, 0, n); i < n; i = plain_run(s, i + 1, n)) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        fwrite(s + run, 1, i - run, f);
+        put(f, s + run, i - run);
         run = i + 1;
         switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\t': fputs("\\t", f); break;
-        case '\r': fputs("\\r", f); break;
-        default:
-            fwrite("\\u00", 1, 4, f);
-            fputc(hex[c >> 4], f);
-            fputc(hex[c & 15], f);
+        case '"': PUT_LIT(f, "\\\""); break;
+        case '\\': PUT_LIT(f, "\\\\"); break;
+        case '\n': PUT_LIT(f, "\\n"); break;
+        case '\t': PUT_LIT(f, "\\t"); break;
+        case '\r': PUT_LIT(f, "\\r"); break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            put(f, u, sizeof u);
+        }
         }
     }
-    fwrite(s + run, 1, n - run, f);
+    put(f, s + run, n - run);
 }
 
 void jx_jsonw_key(jx_jsonw *w, const char *key)
@@ -110,7 +140,7 @@ void jx_jsonw_key(jx_jsonw *w, const char *key)
     sep(w);
     fputc('"', w->f);
     jx_json_escape(w->f, key, strlen(key));
-    fputs(w->pretty ? "\": " : "\":", w->f);
+    put(w->f, "\": ", w->pretty ? 3 : 2);
     w->after_key = 1;
 }
 
@@ -130,8 +160,13 @@ void jx_jsonw_cstr(jx_jsonw *w, const char *s)
 
 void jx_jsonw_int(jx_jsonw *w, long long v)
 {
+    char buf[24], *e = buf + sizeof buf, *q = e;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do *--q = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0) *--q = '-';
     sep(w);
-    fprintf(w->f, "%lld", v);
+    put(w->f, q, (size_t)(e - q));
 }
 
 void jx_jsonw_dec(jx_jsonw *w, jx_dec d)
@@ -139,17 +174,18 @@ void jx_jsonw_dec(jx_jsonw *w, jx_dec d)
     char buf[JX_DEC_BUFSZ];
     int n = jx_dec_format(d, buf);
     sep(w);
-    fwrite(buf, 1, (size_t)n, w->f);
+    put(w->f, buf, (size_t)n);
 }
 
 void jx_jsonw_bool(jx_jsonw *w, int b)
 {
     sep(w);
-    fputs(b ? "true" : "false", w->f);
+    if (b) PUT_LIT(w->f, "true");
+    else PUT_LIT(w->f, "false");
 }
 
 void jx_jsonw_null(jx_jsonw *w)
 {
     sep(w);
-    fputs("null", w->f);
+    PUT_LIT(w->f, "null");
 }
