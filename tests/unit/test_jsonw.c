@@ -1,6 +1,7 @@
 /* Unit tests for the JSON string escaper (jsonw.c): every character that
- * needs escaping is found wherever it falls in the eight-byte blocks the
- * fast path reads, and nothing else is touched. */
+ * needs escaping is found wherever it falls in the sixteen-byte blocks the
+ * fast path reads or in the overlapping last block, for every length, and
+ * nothing else is touched. */
 #include <stdlib.h>
 
 #include "../../src/jsonw.h"
@@ -39,13 +40,14 @@ TEST(jsonw_escape_each_special_at_every_offset)
     static const char specials[] = {'"', '\\', '\n', '\t', '\r', 0x01, 0x1f, 0x00};
     char s[40], got[400], want[400];
     for (size_t sp = 0; sp < sizeof specials; sp++)
-        for (size_t pos = 0; pos < 24; pos++) {
-            memcpy(s, "预算abcdefghijklmnopqrstuvwxyz01234", 36); /* UTF-8 and ASCII */
-            s[pos] = specials[sp];
-            size_t g = escaped(s, 36, got, sizeof got), w = reference(s, 36, want);
-            CHECK_INT(g, w);
-            CHECK(memcmp(got, want, w) == 0);
-        }
+        for (size_t n = 1; n <= 36; n++)
+            for (size_t pos = 0; pos < n; pos++) {
+                memcpy(s, "预算abcdefghijklmnopqrstuvwxyz01234", 36); /* UTF-8 and ASCII */
+                s[pos] = specials[sp];
+                size_t g = escaped(s, n, got, sizeof got), w = reference(s, n, want);
+                CHECK_INT(g, w);
+                CHECK(memcmp(got, want, w) == 0);
+            }
 }
 
 TEST(jsonw_escape_plain_text_untouched)
