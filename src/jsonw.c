@@ -137,10 +137,21 @@ void jx_json_escape(FILE *f, const char *s, size_t n)
 
 void jx_jsonw_key(jx_jsonw *w, const char *key)
 {
+    /* Keys are short and nearly always plain: built whole, written once. */
+    char buf[64];
+    size_t n = 0;
     sep(w);
-    fputc('"', w->f);
-    jx_json_escape(w->f, key, strlen(key));
-    put(w->f, "\": ", w->pretty ? 3 : 2);
+    buf[n++] = '"';
+    while (*key && n < sizeof buf - 4 && !must_escape[(unsigned char)*key]) buf[n++] = *key++;
+    if (*key) { /* a long key, or one that needs escaping */
+        put(w->f, buf, n);
+        jx_json_escape(w->f, key, strlen(key));
+        n = 0;
+    }
+    buf[n++] = '"';
+    buf[n++] = ':';
+    if (w->pretty) buf[n++] = ' ';
+    put(w->f, buf, n);
     w->after_key = 1;
 }
 

@@ -254,6 +254,11 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
         for (int j = 0; j < m; j++)
             AT(fv, i, j) = (j < i || j > m - (k - i)) ? NEG_INF
                                                        : fit(&ra->cues[i], ra->kind[j], ra->l2[j]) * UNIT + (i == j);
+    /* Cell i can only sit in columns i to i + d (d = m - k cells lost): the
+     * passes below visit that band; outside it every score is NEG_INF. */
+    int d = m - k;
+    size_t cells = (size_t)k * (size_t)m;
+    for (size_t x = 0; x < cells; x++) F[x] = B[x] = NEG_INF;
     /* Forward: F(i, j) = best score of cells 0..i with cell i in column j. */
     for (int j = 0; j < m; j++) {
         AT(F, 0, j) = AT(fv, 0, j) == NEG_INF ? NEG_INF : AT(fv, 0, j) - gap_cost(ra, -1, j);
@@ -261,11 +266,11 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
     }
     /* A gap's cost splits into a part for its left end and one for its right
      * end (gap_cost), so the best predecessor beyond the adjacent column is a
-     * running maximum: O(k x m) per row. */
+     * running maximum: O(k x d) per row. */
     for (int i = 1; i < k; i++) {
         int run = NEG_INF, run_arg = -1;
-        for (int j = 0; j < m; j++) {
-            if (j >= 2) {
+        for (int j = i; j <= i + d; j++) {
+            if (j >= i + 1) { /* column j - 2 is in the band of cell i - 1 */
                 int jp = j - 2;
                 if (AT(F, i - 1, jp) != NEG_INF) {
                     int v = AT(F, i - 1, jp) - left_cost(ra, jp);
@@ -288,8 +293,8 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
     for (int j = 0; j < m; j++) AT(B, k - 1, j) = -gap_cost(ra, j, m);
     for (int i = k - 2; i >= 0; i--) {
         int run = NEG_INF;
-        for (int j = m - 1; j >= 0; j--) {
-            if (j + 2 < m) {
+        for (int j = i + d; j >= i; j--) {
+            if (j + 2 <= i + 1 + d) { /* column j + 2 is in the band of cell i + 1 */
                 int jn = j + 2;
                 if (AT(fv, i + 1, jn) != NEG_INF && AT(B, i + 1, jn) != NEG_INF) {
                     int v = AT(fv, i + 1, jn) + AT(B, i + 1, jn) - right_cost(ra, jn);

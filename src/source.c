@@ -116,7 +116,8 @@ static size_t utf8_check(const unsigned char *p, size_t n, int *why, size_t *bad
             if (k == 0) {
                 uint64_t x;
                 memcpy(&x, p + i, 8);
-                i += (x & 0x8080808080808080ULL) ? 1 : 8;
+                x &= 0x8080808080808080ULL; /* skip to the first non-ASCII byte, or 8 on */
+                i += x ? (size_t)__builtin_ctzll(x) >> 3 : 8;
                 continue;
             }
             if (k == 1) {

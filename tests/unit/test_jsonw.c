@@ -71,3 +71,31 @@ TEST(jsonw_escape_random_bytes_match_reference)
         CHECK(memcmp(got, want, w) == 0);
     }
 }
+
+/* Keys are written whole when short and plain; a key that needs escaping or
+ * is longer than the writer's key buffer takes the escaping path. */
+TEST(jsonw_keys_plain_escaped_and_long)
+{
+    static const char *const keys[] = {
+        "budget", "", "a\"b", "列 / 项目\\名称\n", "k\x01",
+        "a key far longer than sixty-four bytes, so that it cannot be built in the buffer whole",
+        "a key far longer than sixty-four bytes, and one that needs \"escaping\" near its end"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char got[512], want[512];
+        FILE *f = fmemopen(got, sizeof got, "w");
+        jx_jsonw w;
+        jx_jsonw_init(&w, f, 1);
+        jx_jsonw_obj(&w);
+        jx_jsonw_key(&w, keys[i]);
+        jx_jsonw_int(&w, -12);
+        jx_jsonw_end_obj(&w);
+        long g = ftell(f);
+        fclose(f);
+        size_t k = 0;
+        memcpy(want, "{\n  \"", 5), k = 5;
+        k += reference(keys[i], strlen(keys[i]), want + k);
+        memcpy(want + k, "\": -12\n}", 8), k += 8;
+        CHECK_INT(g, (long)k);
+        CHECK(memcmp(got, want, k) == 0);
+    }
+}
