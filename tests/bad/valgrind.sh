@@ -19,8 +19,11 @@ chmod 755 "$W" && chmod 1777 "$W/logs" # bad.sh runs one case as nobody
 VG="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
 # The wrapper is what the CLI cases run as $JX; valgrind's own complaints go
 # to stderr, so a case with a golden stderr fails on them too.
+# The wrapper keeps each call's arguments beside its report (exec keeps the
+# process id), so a report names the command that produced it.
 cat > "$W/jixiao" <<EOF
 #!/bin/sh
+printf '%s\\n' "\$PWD: jixiao \$*" > "$W/logs/cmd.\$\$"
 exec $VG --log-file="$W/logs/vg.%p.log" "$ROOT/jixiao" "\$@"
 EOF
 chmod +x "$W/jixiao"
@@ -42,7 +45,8 @@ done
 for log in "$W"/logs/vg.*.log; do
   [ -s "$log" ] || continue
   failed=$((failed + 1))
-  echo "FAIL valgrind report ($log):"; head -n 40 "$log"
+  pid=${log##*/vg.}; pid=${pid%.log}
+  echo "FAIL valgrind report ($log), from: $(cat "$W/logs/cmd.$pid" 2>/dev/null || echo '?')"; head -n 40 "$log"
 done
 
 echo "== fuzz targets over their seeds and regressions"
