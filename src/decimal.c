@@ -144,12 +144,38 @@ static int is_absent(const unsigned char *s, size_t n)
     return 0;
 }
 
+/* The common cell, "1234.56": ASCII digits and at most one point, digits on
+ * both sides, at most 18 digits. 1 when it is one (out set), else 0. */
+static int plain_number(const unsigned char *s, size_t n, jx_dec *out)
+{
+    int64_t m = 0;
+    int digits = 0, scale = 0, point = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned)s[i] - '0';
+        if (d < 10) {
+            m = m * 10 + (int64_t)d;
+            digits++;
+            scale += point;
+        } else if (s[i] == '.' && !point && digits) {
+            point = 1;
+        } else {
+            return 0;
+        }
+    }
+    if (digits == 0 || digits > 18 || (point && scale == 0) || scale > JX_DEC_MAX_SCALE) return 0;
+    out->m = m;
+    out->scale = scale;
+    return 1;
+}
+
 int jx_dec_parse(const char *text, size_t n, jx_dec *out)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0, len;
     int dig = 0;
     enum tok t;
+
+    if (plain_number(s, n, out)) return 1;
 
     while (i < n && next_tok(s, n, i, &len, &dig) == T_SPACE) i += len;
     n = rtrim(s, n);
