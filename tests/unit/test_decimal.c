@@ -1,6 +1,7 @@
 /* Unit tests for src/decimal.c: parsing amounts as people write them, exact
  * formatting, and the overflow and rounding edges of the arithmetic. */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "decimal.h"
 #include "unit.h"
@@ -374,4 +375,41 @@ TEST(dec_helpers)
     CHECK(jx_dec_to_double(D(307, 2)) == 3.07);
     CHECK(jx_dec_to_double(D(-9837, 4)) == -0.9837);
     CHECK_STR(fmt(jx_dec_from_int(-42)), "-42");
+}
+
+/* Plain ASCII numbers take a direct path; a leading space sends the same text
+ * through the general one. Both must agree on every shape: digits, points,
+ * leading zeros, and lengths on either side of the 18-digit limit. */
+TEST(dec_parse_direct_path_agrees_with_general)
+{
+    static const char *const shapes[] = {"0", "7", "00", "0.00", "3.07", "5.", ".5", "..5", "1.2.3", "0012.50",
+                                         "123456789012345678", "1234567890123456789", "0.000000000000000001",
+                                         "0.0000000000000000001", "12345678901234567.8", "1234567890123456789.0",
+                                         "", "."};
+    char spaced[64];
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        jx_dec a = {0, 0}, b = {0, 0};
+        snprintf(spaced, sizeof spaced, " %s", shapes[i]);
+        int ra = parse(shapes[i], &a), rb = parse(spaced, &b);
+        CHECK_INT(ra, rb);
+        if (ra == 1 && rb == 1) {
+            CHECK_INT(a.m, b.m);
+            CHECK_INT(a.scale, b.scale);
+        }
+    }
+    srand(11);
+    for (int round = 0; round < 20000; round++) {
+        char s[32];
+        int n = 1 + rand() % 22, k = 0;
+        for (int j = 0; j < n; j++) s[k++] = rand() % 12 ? (char)('0' + rand() % 10) : '.';
+        s[k] = 0;
+        jx_dec a = {0, 0}, b = {0, 0};
+        snprintf(spaced, sizeof spaced, " %s", s);
+        int ra = parse(s, &a), rb = parse(spaced, &b);
+        CHECK_INT(ra, rb);
+        if (ra == 1 && rb == 1) {
+            CHECK_INT(a.m, b.m);
+            CHECK_INT(a.scale, b.scale);
+        }
+    }
 }
