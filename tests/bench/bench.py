@@ -651,6 +651,11 @@ def main():
         verify_check(v, a_check, tproj, "(a) check, big")
     if b_check:
         verify_check(v, b_check, tproj, "(b) check, small")
+    if b_j2 and not b_j2.skipped and b_j2.out:
+        verify_check(v, b_j2, tproj, "(b) check -j 2, small")
+        if b_check and b_check.out and b_check.inp is b_j2.inp:
+            same = open(b_check.out, "rb").read() == open(b_j2.out, "rb").read()
+            v.check("(b) check -j 2: report byte for byte that of one process", same)
     place_big = verify_placement(v, d, ["big.txt"], tproj, "big table")
     place_small = verify_placement(v, d, small_all, tproj, "small tables")
     if feat["callback"] and not c_jx.skipped:
