@@ -32,6 +32,8 @@ static const char help[] =
     "  --list-profiles      describe the named profiles and exit\n"
     "  --format FMT         text (default) or json\n"
     "  -o, --output FILE    write to FILE atomically (nothing is written if any input fails)\n"
+    "  -j, --jobs N         score the files with N worker processes (0: one per CPU); the\n"
+    "                       output and messages are the same as with one, in file order\n"
     "%s"
     "\n"
     "Exit status: 0 scored; 1 a table's own 得分 or total disagrees with the recomputed score, a\n"
@@ -489,13 +491,57 @@ static void finish(struct run *r)
     fputc('\n', r->f);
 }
 
+/* ------------------------------------------------------------ in worker processes (-j) */
+
+static void w_worker(void *ud, FILE *f)
+{
+    struct run *r = ud;
+    r->f = f;
+    r->docs = r->projects = r->errors = 0;
+    jx_jsonw_init(&r->w, f, 1);
+    r->w.depth = 2; /* inside "files", each element after a comma */
+}
+
+static void w_record(void *ud, FILE *rec)
+{
+    struct run *r = ud;
+    long v[4] = {r->docs, r->projects, r->errors, r->broken};
+    fwrite(v, sizeof v, 1, rec);
+    r->docs = r->projects = r->errors = 0;
+}
+
+static void w_merge(void *ud, jx_each_unit *u, const char *rec, size_t n)
+{
+    struct run *r = ud;
+    long v[4];
+    if (n < sizeof v) return;
+    memcpy(v, rec, sizeof v);
+    r->docs += v[0], r->projects += v[1], r->errors += v[2];
+    r->broken |= v[3] != 0;
+    char buf[65536];
+    size_t k;
+    int skip = r->json && r->w.first[2]; /* the first element has no comma */
+    for (int at = 0; (k = jx_each_unit_read(u, buf, sizeof buf)) > 0; at = 1) {
+        size_t from = !at && skip && buf[0] == ',';
+        fwrite(buf + from, 1, k - from, r->f);
+        if (r->json) r->w.first[2] = 0;
+    }
+}
+
+static void w_finish(void *ud)
+{
+    struct run *r = ud;
+    jx_lua_close(r->L);
+    r->L = NULL;
+}
+
 int jx_cmd_score(int argc, char **argv)
 {
     struct run r = {0};
     jx_table_opts topts = {0};
     const char *out_path = NULL, *fmt = "text", *v;
     const char **files = (const char **)argv; /* operands, gathered by jx_cli_operand */
-    int nfiles = 0, rc, only_files = 0;
+    int nfiles = 0, rc, only_files = 0, jobs = 1;
     for (int i = 1; i < argc;) {
         const char *a = argv[i];
         if (jx_cli_operand(argv, &i, &nfiles, &only_files)) continue;
@@ -527,7 +573,7 @@ int jx_cmd_score(int argc, char **argv)
             out_path = v;
             continue;
         }
-        if ((rc = jx_cli_reader_opt(argc, argv, &i, &topts)) != 0) {
+        if ((rc = jx_cli_reader_opt(argc, argv, &i, &topts)) != 0 || (rc = jx_cli_jobs(argc, argv, &i, &jobs)) != 0) {
             if (rc < 0) return 2;
             continue;
         }
@@ -572,7 +618,8 @@ int jx_cmd_score(int argc, char **argv)
     jx_jsonw_init(&r.w, r.f, 1);
     engine(&r, l_begin);
     jx_each_hooks h = {&r, doc_begin, project, doc_end, fail};
-    if (!r.broken) failed = jx_each_table(files, nfiles, &topts, &h);
+    jx_each_merge m = {w_worker, w_record, w_merge, w_finish};
+    if (!r.broken) failed = jx_each_table_jobs(files, nfiles, jobs, &topts, &h, &m);
     if (!r.broken) finish(&r);
     status = failed || r.broken ? 2 : r.errors ? 1 : 0;
     if (out_path) {
@@ -589,6 +636,6 @@ int jx_cmd_score(int argc, char **argv)
         status = 2;
     }
 done:
-    jx_lua_close(L);
+    if (r.L) jx_lua_close(r.L);
     return status;
 }

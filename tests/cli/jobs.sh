@@ -1,4 +1,4 @@
-# -j N: parse and check over many inputs with worker processes. Output,
+# -j N: parse, check and score over many inputs with worker processes. Output,
 # messages and exit status must be byte for byte those of one process,
 # whatever the order the workers finish in, in every format; failing inputs
 # anywhere in the list included.
@@ -26,6 +26,12 @@ for fmt in text json; do
   check "jobs_check_${fmt}_more_jobs_than_inputs" "same_as_serial check $fmt 8 $S/missing.txt $SEED tests/data $GB"
   check "jobs_check_${fmt}_all_fail" "same_as_serial check $fmt 3 $S/missing.txt tests/data"
 done
+for fmt in text json; do
+  check "jobs_score_${fmt}_all" "same_as_serial score $fmt 2 $ALL $(find tests/data/score -type f -name '*.txt' | sort | tr '\n' ' ')"
+  check "jobs_score_${fmt}_first_inputs_fail" "same_as_serial score $fmt 3 $S/missing.txt tests/data $SEED $GB"
+done
+check jobs_score_profile_output_file "\"$JX\" score -j 2 --profile hebei --format json -o $S/s.json $SEED $GB $SEED; a=\$?
+  \"$JX\" score --profile hebei --format json $SEED $GB $SEED > $S/one.json; test \$a = \$? && cmp $S/s.json $S/one.json"
 check jobs_check_user_rules "printf 'return {{id=\"x-rule\", severity=\"warning\", doc=\"d\", project=function(p, doc, report) report(\"seen\") end}}\n' > $S/r.lua
   \"$JX\" check --rules $S/r.lua $ALL > $S/a 2> $S/ae; a=\$?
   \"$JX\" check -j 2 --rules $S/r.lua $ALL > $S/b 2> $S/be; b=\$?
