@@ -1,6 +1,7 @@
 /* Streaming JSON writer (see jsonw.h). The writer owns its FILE while it
  * writes (one thread), so it uses the unlocked stdio calls. */
 #include "jsonw.h"
+#include "fastio.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -8,24 +9,7 @@
 #include <emmintrin.h>
 #endif
 
-#define fwrite fwrite_unlocked
 #define fputc putc_unlocked
-
-/* Appends n bytes to f. Most writes are a few bytes: copying them straight
- * into stdio's buffer, as putc does for one byte, skips fwrite's bookkeeping;
- * when the buffer is full, unbuffered or not there yet, fwrite does the work. */
-static inline void put(FILE *f, const char *s, size_t n)
-{
-#if defined(__GLIBC__)
-    if ((size_t)(f->_IO_write_end - f->_IO_write_ptr) > n) {
-        memcpy(f->_IO_write_ptr, s, n);
-        f->_IO_write_ptr += n;
-        return;
-    }
-#endif
-    fwrite(s, 1, n, f);
-}
-#define PUT_LIT(f, lit) put((f), (lit), sizeof(lit) - 1)
 
 /* The bytes a JSON string must escape: control bytes (< 0x20), '"' and '\\'.
  * UTF-8 bytes (>= 0x80) never need it. */
@@ -73,7 +57,7 @@ static void indent(jx_jsonw *w)
     static const char spaces[] = "\n                                                                ";
     if (!w->pretty) return;
     int n = 1 + 2 * w->depth;
-    put(w->f, spaces, (size_t)(n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1));
+    jx_put(w->f, spaces, (size_t)(n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1));
 }
 
 /* Before a value or key at the current level: a comma unless first. A value
@@ -118,21 +102,21 @@ void jx_json_escape(FILE *f, const char *s, size_t n)
     size_t run = 0;
     for (size_t i = plain_run(s, 0, n); i < n; i = plain_run(s, i + 1, n)) {
         unsigned char c = (unsigned char)s[i];
-        put(f, s + run, i - run);
+        jx_put(f, s + run, i - run);
         run = i + 1;
         switch (c) {
-        case '"': PUT_LIT(f, "\\\""); break;
-        case '\\': PUT_LIT(f, "\\\\"); break;
-        case '\n': PUT_LIT(f, "\\n"); break;
-        case '\t': PUT_LIT(f, "\\t"); break;
-        case '\r': PUT_LIT(f, "\\r"); break;
+        case '"': JX_PUT_LIT(f, "\\\""); break;
+        case '\\': JX_PUT_LIT(f, "\\\\"); break;
+        case '\n': JX_PUT_LIT(f, "\\n"); break;
+        case '\t': JX_PUT_LIT(f, "\\t"); break;
+        case '\r': JX_PUT_LIT(f, "\\r"); break;
         default: {
             char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            put(f, u, sizeof u);
+            jx_put(f, u, sizeof u);
         }
         }
     }
-    put(f, s + run, n - run);
+    jx_put(f, s + run, n - run);
 }
 
 void jx_jsonw_key(jx_jsonw *w, const char *key)
@@ -144,14 +128,14 @@ void jx_jsonw_key(jx_jsonw *w, const char *key)
     buf[n++] = '"';
     while (*key && n < sizeof buf - 4 && !must_escape[(unsigned char)*key]) buf[n++] = *key++;
     if (*key) { /* a long key, or one that needs escaping */
-        put(w->f, buf, n);
+        jx_put(w->f, buf, n);
         jx_json_escape(w->f, key, strlen(key));
         n = 0;
     }
     buf[n++] = '"';
     buf[n++] = ':';
     if (w->pretty) buf[n++] = ' ';
-    put(w->f, buf, n);
+    jx_put(w->f, buf, n);
     w->after_key = 1;
 }
 
@@ -177,7 +161,7 @@ void jx_jsonw_int(jx_jsonw *w, long long v)
     while (u /= 10);
     if (v < 0) *--q = '-';
     sep(w);
-    put(w->f, q, (size_t)(e - q));
+    jx_put(w->f, q, (size_t)(e - q));
 }
 
 void jx_jsonw_dec(jx_jsonw *w, jx_dec d)
@@ -185,18 +169,18 @@ void jx_jsonw_dec(jx_jsonw *w, jx_dec d)
     char buf[JX_DEC_BUFSZ];
     int n = jx_dec_format(d, buf);
     sep(w);
-    put(w->f, buf, (size_t)n);
+    jx_put(w->f, buf, (size_t)n);
 }
 
 void jx_jsonw_bool(jx_jsonw *w, int b)
 {
     sep(w);
-    if (b) PUT_LIT(w->f, "true");
-    else PUT_LIT(w->f, "false");
+    if (b) JX_PUT_LIT(w->f, "true");
+    else JX_PUT_LIT(w->f, "false");
 }
 
 void jx_jsonw_null(jx_jsonw *w)
 {
     sep(w);
-    PUT_LIT(w->f, "null");
+    JX_PUT_LIT(w->f, "null");
 }

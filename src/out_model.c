@@ -1,6 +1,7 @@
 /* The canonical model written as JSON, JSON Lines, CSV or a summary (see
  * out_model.h). The JSON shape is documented in README.md, "The model". */
 #include "out_model.h"
+#include "fastio.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -303,19 +304,17 @@ static void csv_field(FILE *f, const char *s, size_t n)
 {
     int quote = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
     if (!quote) {
-        fwrite(s, 1, n, f);
+        jx_put(f, s, n);
         return;
     }
     /* Copy runs between quotes whole; each quote is doubled. */
     fputc('"', f);
     size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] != '"') continue;
-        fwrite(s + run, 1, i + 1 - run, f);
+    for (const char *q; (q = memchr(s + run, '"', n - run)) != NULL; run = (size_t)(q - s) + 1) {
+        jx_put(f, s + run, (size_t)(q - s) + 1 - run);
         fputc('"', f);
-        run = i + 1;
     }
-    fwrite(s + run, 1, n - run, f);
+    jx_put(f, s + run, n - run);
     fputc('"', f);
 }
 
