@@ -244,9 +244,16 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
     if (k >= m || k == 0 || m > JX_REALIGN_MAX_COLS) return 0;
     if (reserve(ra, k) < 0) return -1;
 
+    /* Cell i can only sit in columns i to i + d (d = m - k cells lost): the
+     * passes below visit that band; outside it every score is NEG_INF. */
+    int d = m - k;
     for (int i = 0; i < k; i++) {
         ra->cues[i] = jx_cues_of(&row->cells[i]);
-        ra->sim[i] = i > 0 ? (uint8_t)pair_similarity(&row->cells[i - 1], &row->cells[i]) : 0;
+        /* how much cells i-1 and i read as one pair, wanted only where the
+         * band offers an indicator's target and result side by side */
+        int pair = 0;
+        for (int j = i > 0 ? i : 1; j <= i + d && !pair; j++) pair = ra->is_t[j - 1] && ra->partner[j - 1] == j;
+        ra->sim[i] = pair ? (uint8_t)pair_similarity(&row->cells[i - 1], &row->cells[i]) : 0;
     }
     int *F = ra->F, *B = ra->B, *from = ra->from, *fv = ra->fit;
 #define AT(a, i, j) a[(size_t)(i) * (size_t)m + (size_t)(j)]
@@ -254,9 +261,6 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
         for (int j = 0; j < m; j++)
             AT(fv, i, j) = (j < i || j > m - (k - i)) ? NEG_INF
                                                        : fit(&ra->cues[i], ra->kind[j], ra->l2[j]) * UNIT + (i == j);
-    /* Cell i can only sit in columns i to i + d (d = m - k cells lost): the
-     * passes below visit that band; outside it every score is NEG_INF. */
-    int d = m - k;
     size_t cells = (size_t)k * (size_t)m;
     for (size_t x = 0; x < cells; x++) F[x] = B[x] = NEG_INF;
     /* Forward: F(i, j) = best score of cells 0..i with cell i in column j. */
