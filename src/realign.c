@@ -252,7 +252,7 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
         /* how much cells i-1 and i read as one pair, wanted only where the
          * band offers an indicator's target and result side by side */
         int pair = 0;
-        for (int j = i > 0 ? i : 1; j <= i + d && !pair; j++) pair = ra->is_t[j - 1] && ra->partner[j - 1] == j;
+        for (int j = i; i > 0 && j <= i + d && !pair; j++) pair = ra->is_t[j - 1] && ra->partner[j - 1] == j;
         ra->sim[i] = pair ? (uint8_t)pair_similarity(&row->cells[i - 1], &row->cells[i]) : 0;
     }
     int *F = ra->F, *B = ra->B, *from = ra->from, *fv = ra->fit;
