@@ -196,7 +196,10 @@ int jx_each_table_jobs(const char *const *files, int n, int jobs, const jx_table
             close(p[0]);
             for (int v = 0; v < w; v++) close(wk[v].pipe);
             signal(SIGPIPE, SIG_DFL);
-            run_worker(w, jobs, files, n, opts, h, m, wk[w].out, fileno(wk[w].err), p[1]);
+            FILE *out = wk[w].out;
+            int errfd = fileno(wk[w].err);
+            free(wk); /* the parent's; the worker needs only its own files */
+            run_worker(w, jobs, files, n, opts, h, m, out, errfd, p[1]);
         }
         close(p[1]);
         wk[w].pid = pid;

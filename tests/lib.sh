@@ -7,6 +7,10 @@
 #                           and the exit status must be RC
 #   check NAME CMD...       run CMD (a shell command string); passes if it exits 0
 # UPDATE=1 writes the golden files instead of comparing.
+# A case reads all of jixiao's output (grep, not grep -q or head, on a pipe
+# from jixiao): a reader that leaves early kills jixiao with SIGPIPE halfway
+# through, which is right for a filter but makes memcheck (tests/bad/valgrind.sh)
+# report the memory it was still using.
 S=$(mktemp -d "${TMPDIR:-/tmp}/jixiao-case.XXXXXX")
 trap 'rm -rf "$S"' EXIT INT TERM
 G="$ROOT/tests/golden"

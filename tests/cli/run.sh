@@ -7,7 +7,7 @@ check run_error_traceback "$JX run $F/error.lua 2>&1 | grep -q '^stack traceback
 golden run_missing 2 "$JX" run $F/no-such-script.lua
 golden run_no_script 2 "$JX" run
 golden run_unknown_option 2 "$JX" run --frobnicate $F/args.lua
-check run_help "$JX run --help | grep -q '^usage: jixiao run'"
+check run_help "$JX run --help | grep '^usage: jixiao run'"
 golden run_args 0 "$JX" run $F/args.lua a.txt b.txt -- x -- y
 golden run_dashdash_script 0 "$JX" run -- $F/args.lua
 golden run_callbacks 0 "$JX" run $F/callbacks.lua f.txt -- p q
@@ -18,6 +18,6 @@ golden e_missing_code 2 "$JX" -e
 golden e_files_args 0 "$JX" -e 'print(#arg.files, #arg.args, arg[0])' t1.txt t2.txt -- z
 golden version 0 "$JX" version
 check version_flag "[ \"\$($JX --version)\" = \"\$($JX version)\" ]"
-check version_verbose "$JX version --verbose | grep -q '^libcurl/'"
+check version_verbose "$JX version --verbose | grep '^libcurl/'"
 golden version_bad_option 2 "$JX" version --bogus
-check version_without_libcurl "! ldd $JX | grep -q libcurl"
+check version_without_libcurl "! ldd $JX | grep libcurl"

@@ -6,7 +6,7 @@ GB=tests/data/enc/gb18030.txt
 mkdir -p "$S/outdir"
 : > "$S/file"
 
-check sandbox_help "$JX run --help | grep -q -- '--sandbox' && $JX run --help | grep -q -- '--max-memory SIZE' && $JX run --help | grep -q -- '--timeout N' && $JX run --help | grep -q -- '--allow-host HOST' && $JX run --help | grep -q -- '--encoding ENC'"
+check sandbox_help "$JX run --help | grep -- '--sandbox' && $JX run --help | grep -- '--max-memory SIZE' && $JX run --help | grep -- '--timeout N' && $JX run --help | grep -- '--allow-host HOST' && $JX run --help | grep -- '--encoding ENC'"
 golden sandbox_escapes 0 "$JX" run --sandbox $F/sandbox_escapes.lua
 check sandbox_escapes_nothing_written "[ ! -e /tmp/jixiao-sandbox-escape ]"
 
