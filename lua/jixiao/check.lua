@@ -237,7 +237,9 @@ rule {
     if not year then return end
     for _, c in ipairs(texts(p, doc)) do
       local bad = {}
-      for _, d in ipairs(ind.find_dates(c.text)) do
+      -- a year is four digits (ASCII or full-width): a text without them names no year
+      local dates = (find(c.text, "%d%d%d%d") or find(c.text, "\239\188[\144-\153]")) and ind.find_dates(c.text) or {}
+      for _, d in ipairs(dates) do
         -- a bare year ("2021龙岗区", "上年(2020年)") is context, not a dated event
         if d.year and d.year ~= year and not d.year_only then bad[#bad + 1] = "\"" .. d.text .. "\"" end
       end
@@ -480,7 +482,8 @@ rule {
       pairs_[#pairs_ + 1] = { name = slot(it), t = it.target, r = it.result, col = it.result_col }
     end
     for _, x in ipairs(pairs_) do
-      if x.t and x.r and norm(x.t) ~= "" and norm(x.t) == norm(x.r) and not not_applicable(x.t) then
+      local nt = x.t and x.r and norm(x.t)
+      if nt and nt ~= "" and nt == norm(x.r) and not not_applicable(x.t) then
         report { column = x.col,
           message = format("the %s result repeats its target word for word: state what was actually "
             .. "achieved", x.name) }
