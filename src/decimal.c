@@ -153,8 +153,8 @@ static int plain_number(const unsigned char *s, size_t n, jx_dec *out)
     for (size_t i = 0; i < n; i++) {
         unsigned d = (unsigned)s[i] - '0';
         if (d < 10) {
+            if (++digits > 18) return 0; /* before m could overflow */
             m = m * 10 + (int64_t)d;
-            digits++;
             scale += point;
         } else if (s[i] == '.' && !point && digits) {
             point = 1;
@@ -162,7 +162,7 @@ static int plain_number(const unsigned char *s, size_t n, jx_dec *out)
             return 0;
         }
     }
-    if (digits == 0 || digits > 18 || (point && scale == 0) || scale > JX_DEC_MAX_SCALE) return 0;
+    if (digits == 0 || (point && scale == 0) || scale > JX_DEC_MAX_SCALE) return 0;
     out->m = m;
     out->scale = scale;
     return 1;
