@@ -10,7 +10,7 @@
 const char jx_cli_reader_help[] =
     "  --encoding ENC       utf-8, utf-8-bom, gb18030 (gbk), utf-16le, utf-16be (default: detect)\n"
     "  --delimiter D        tab or comma (default: detect)\n"
-    "  --no-realign         keep ragged rows as read (they are still reported)\n"
+    "  --no-realign         keep rows as read: no search for cells lost mid-row\n"
     "  --max-cell BYTES     longest cell accepted (default 16 MiB)\n"
     "  --max-cols N         most cells in a row (default 4096)\n"
     "  --max-record BYTES   longest row, quoted line breaks included (default 64 MiB)\n"

@@ -12,7 +12,7 @@ typedef struct {
     jx_enc encoding;       /* JX_ENC_AUTO = detect */
     jx_rows_opts rows;     /* delimiter and limits */
     int max_header_rows;   /* 0 = default 8 */
-    int no_realign;        /* keep ragged rows as read (still reported) */
+    int no_realign;        /* keep rows as read: no search for cells lost mid-row */
 } jx_table_opts;
 
 typedef struct jx_table jx_table;
