@@ -111,6 +111,13 @@ local function values(parsed)
   return out
 end
 
+local function numeric_item(parsed)
+  for _, it in ipairs(parsed.items) do
+    if numeric[it.kind] then return true end
+  end
+  return false
+end
+
 local function first_numeric(parsed)
   for _, v in ipairs(values(parsed)) do
     if numeric[v.m.kind] then return v.m end
@@ -498,8 +505,11 @@ rule {
   project = function(p, doc, report)
     for _, it in ipairs(p.indicators or {}) do
       local t, r = it.target, it.result
-      if t and t ~= "" and r and r ~= "" then
-        local j = ind.judge(parse(t), parse(r))
+      -- only a numeric target item judged against a numeric result item can be "over"
+      local pt, pr = t and t ~= "" and r and r ~= "" and parse(t), nil
+      if pt then pr = parse(r) end
+      if pt and numeric_item(pt) and numeric_item(pr) then
+        local j = ind.judge(pt, pr)
         local over = {}
         for _, v in ipairs(j.items or {}) do
           if v.over and v.target and v.result then
