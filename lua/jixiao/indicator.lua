@@ -173,6 +173,9 @@ local point = P"." + "．"
 local number = digit^1 * ("," * digit * digit * digit * -digit)^0 * (point * digit^1)^-1
 
 local function numval(s)
+  -- a number matched by `number` is ASCII unless it holds a full-width character
+  -- (every one starts with byte 239) or a thousands comma
+  if not find(s, "[\239,]") then return tonumber(s) end
   s = gsub(s, "\239\188([\144-\153])", function(b) return tostring(b:byte() - 144) end)
   s = gsub(gsub(s, "．", "."), ",", "")
   return tonumber(s)
