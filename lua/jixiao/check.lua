@@ -29,6 +29,7 @@
 -- Document from a script, call jx.check(doc[, opts]) (require "jixiao").
 
 local ind = require "jixiao.indicator"
+local lpeg = require "lpeg"
 
 local type, ipairs, pairs, next, error, xpcall = type, ipairs, pairs, next, error, xpcall
 local tostring, tonumber, select = tostring, tonumber, select
@@ -145,10 +146,10 @@ local function not_applicable(text)
 end
 
 -- Text for comparing two cells: no blanks, no trailing punctuation.
+local no_blanks = lpeg.Cs(((lpeg.S" \t\n\v\f\r" + "\227\128\128") / "" + 1)^0)
+local trail = { "。", "；", "，", "、", ".", ";", "," }
 local function norm(s)
-  s = gsub(s, "[%s]", "")
-  s = gsub(s, "\227\128\128", "")
-  local trail = { "。", "；", "，", "、", ".", ";", "," }
+  s = lpeg.match(no_blanks, s)
   local changed = true
   while changed and s ~= "" do
     changed = false
@@ -527,7 +528,7 @@ rule {
   end,
 }
 
-local function chars(s) return select(2, gsub(s, "[^\128-\191]", "")) end
+local function chars(s) return utf8.len(s) or select(2, gsub(s, "[^\128-\191]", "")) end
 
 rule {
   id = "duplicate-indicator", severity = "warning",
