@@ -49,7 +49,7 @@ golden check_user_rules_disabled 0 "$JX" check --rules "$C/user-rules.lua" --dis
 for b in syntax id taken shape; do golden "check_rules_bad_$b" 2 "$JX" check --rules "$C/bad-$b.lua" "$C/clean.txt"; done
 golden check_rules_missing 2 "$JX" check --rules "$C/no-such-rules.lua" "$C/clean.txt"
 golden check_rules_runtime 2 "$JX" check --rules "$C/bad-runtime.lua" --format json "$C/clean.txt"
-check check_rules_runtime_named "\"$JX\" check --rules $C/bad-runtime.lua $C/clean.txt 2>&1 >/dev/null | grep -q \"^jixiao check: rule 'boom' failed on $C/clean.txt line 12 and is switched off: $C/bad-runtime.lua:4: boom on N all clean row\$\""
+check check_rules_runtime_named "\"$JX\" check --rules $C/bad-runtime.lua $C/clean.txt 2>&1 >/dev/null | grep \"^jixiao check: rule 'boom' failed on $C/clean.txt line 12 and is switched off: $C/bad-runtime.lua:4: boom on N all clean row\$\""
 check check_rules_runtime_once "[ \$(\"$JX\" check --rules $C/bad-runtime.lua $C/clean.txt 2>&1 >/dev/null | grep -c \"rule 'boom' failed\") = 1 ]"
 
 # Output to a file, atomically; help.

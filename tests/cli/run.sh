@@ -2,8 +2,8 @@
 F=tests/lua/fixtures
 
 golden run_error 1 "$JX" run $F/error.lua
-check run_error_names_line "$JX run $F/error.lua 2>&1 | grep -q '^jixiao: $F/error.lua:3: boom: bad cell\$'"
-check run_error_traceback "$JX run $F/error.lua 2>&1 | grep -q '^stack traceback:\$'"
+check run_error_names_line "$JX run $F/error.lua 2>&1 | grep '^jixiao: $F/error.lua:3: boom: bad cell\$'"
+check run_error_traceback "$JX run $F/error.lua 2>&1 | grep '^stack traceback:\$'"
 golden run_missing 2 "$JX" run $F/no-such-script.lua
 golden run_no_script 2 "$JX" run
 golden run_unknown_option 2 "$JX" run --frobnicate $F/args.lua

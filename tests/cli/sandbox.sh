@@ -12,7 +12,7 @@ check sandbox_escapes_nothing_written "[ ! -e /tmp/jixiao-sandbox-escape ]"
 
 # Usage errors: exit 2 before anything runs.
 golden sandbox_out_missing 2 "$JX" run --sandbox --out /nonexistent/jixiao-out -e 'print(1)'
-check sandbox_out_not_dir "$JX run --sandbox --out $S/file -e 'print(1)' 2>&1 >/dev/null | grep -qx 'jixiao run: --out $S/file: not a directory'; [ \$? = 0 ]"
+check sandbox_out_not_dir "$JX run --sandbox --out $S/file -e 'print(1)' 2>&1 >/dev/null | grep -x 'jixiao run: --out $S/file: not a directory'; [ \$? = 0 ]"
 golden sandbox_out_without_sandbox 2 "$JX" run --out "$S/outdir" -e 'print(1)'
 golden sandbox_host_without_sandbox 2 "$JX" run --allow-host example.org -e 'print(1)'
 golden sandbox_bad_host 2 "$JX" run --sandbox --allow-host https://example.org/ -e 'print(1)'
@@ -26,7 +26,7 @@ golden sandbox_bad_encoding 2 "$JX" run --encoding latin1 -e 'print(1)'
 
 # --timeout: an instruction budget; a pcall cannot swallow the error.
 golden sandbox_timeout 1 "$JX" run --sandbox --timeout 1M -e 'while true do end'
-check sandbox_timeout_pcall "$JX run --sandbox --timeout 1M -e 'while true do pcall(function() while true do end end) end' 2>&1 | head -n 1 | grep -qx 'jixiao: script exceeded --timeout 1M instructions'"
+check sandbox_timeout_pcall "$JX run --sandbox --timeout 1M -e 'while true do pcall(function() while true do end end) end' 2>&1 | sed -n 1p | grep -x 'jixiao: script exceeded --timeout 1M instructions'"
 check sandbox_timeout_rc "$JX run --sandbox --timeout 1M -e 'while true do end' 2>/dev/null; [ \$? = 1 ]"
 golden sandbox_timeout_unsandboxed 1 "$JX" run --timeout=2K -e 'local i = 0 while true do i = i + 1 end'
 golden sandbox_timeout_enough 0 "$JX" run --timeout 1M -e 'local s = 0 for i = 1, 1000 do s = s + i end print(s)'
