@@ -518,14 +518,8 @@ static void w_merge(void *ud, jx_each_unit *u, const char *rec, size_t n)
     memcpy(v, rec, sizeof v);
     r->docs += v[0], r->projects += v[1], r->errors += v[2];
     r->broken |= v[3] != 0;
-    char buf[65536];
-    size_t k;
-    int skip = r->json && r->w.first[2]; /* the first element has no comma */
-    for (int at = 0; (k = jx_each_unit_read(u, buf, sizeof buf)) > 0; at = 1) {
-        size_t from = !at && skip && buf[0] == ',';
-        fwrite(buf + from, 1, k - from, r->f);
-        if (r->json) r->w.first[2] = 0;
-    }
+    int skip = r->json && r->w.first[2] ? ',' : 0; /* the first element has no comma */
+    if (jx_each_unit_copy(u, r->f, skip) && r->json) r->w.first[2] = 0;
 }
 
 static void w_finish(void *ud)

@@ -51,7 +51,7 @@ struct jx_each_unit {
     int64_t off, left;
 };
 
-size_t jx_each_unit_read(jx_each_unit *u, void *buf, size_t cap)
+static size_t unit_read(jx_each_unit *u, void *buf, size_t cap)
 {
     if (u->left <= 0) return 0;
     if ((int64_t)cap > u->left) cap = (size_t)u->left;
@@ -61,6 +61,17 @@ size_t jx_each_unit_read(jx_each_unit *u, void *buf, size_t cap)
     if (k <= 0) return u->left = 0, 0;
     u->off += k, u->left -= k;
     return (size_t)k;
+}
+
+size_t jx_each_unit_copy(jx_each_unit *u, FILE *to, int drop)
+{
+    char buf[65536];
+    size_t k, total = 0;
+    for (int at = 0; (k = unit_read(u, buf, sizeof buf)) > 0; at = 1) {
+        size_t from = !at && drop && buf[0] == drop;
+        total += fwrite(buf + from, 1, k - from, to);
+    }
+    return total;
 }
 
 struct worker {
@@ -132,7 +143,7 @@ static void copy_out(int from, int64_t off, int64_t n, int to)
     char buf[65536];
     jx_each_unit u = {from, off, n};
     size_t k;
-    while ((k = jx_each_unit_read(&u, buf, sizeof buf)) > 0)
+    while ((k = unit_read(&u, buf, sizeof buf)) > 0)
         if (write_all(to, buf, k) < 0) return;
 }
 

@@ -37,8 +37,10 @@ int jx_each_table(const char *const *files, int n, const jx_table_opts *opts, co
 
 typedef struct jx_each_unit jx_each_unit;
 
-/* Reads the next part of an input's output in the parent; 0 at its end. */
-size_t jx_each_unit_read(jx_each_unit *u, void *buf, size_t cap);
+/* In the parent: appends an input's output to `to`, leaving out its first
+ * byte when that is `drop` (the separator a first element does not have; 0
+ * drops nothing). Returns the number of bytes written. */
+size_t jx_each_unit_copy(jx_each_unit *u, FILE *to, int drop);
 
 typedef struct {
     /* In a worker, once, before its first input: send output to f. */

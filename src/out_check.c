@@ -323,12 +323,6 @@ void jx_check_out_merge(jx_check_out *o, jx_each_unit *u, const char *rec, size_
         }
     }
     FILE *to = o->fmt == JX_CHECK_JSON ? o->spool : o->f;
-    int skip = o->fmt == JX_CHECK_JSON && ftell(o->spool) == 0; /* the first element has no comma */
-    char buf[65536];
-    size_t k;
-    for (int at = 0; (k = jx_each_unit_read(u, buf, sizeof buf)) > 0; at = 1) {
-        size_t from = !at && skip && buf[0] == ',';
-        fwrite(buf + from, 1, k - from, to);
-        if (o->fmt == JX_CHECK_JSON) o->sw.first[2] = 0;
-    }
+    int skip = o->fmt == JX_CHECK_JSON && ftell(o->spool) == 0 ? ',' : 0; /* the first element has no comma */
+    if (jx_each_unit_copy(u, to, skip) && o->fmt == JX_CHECK_JSON) o->sw.first[2] = 0;
 }

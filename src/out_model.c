@@ -653,7 +653,6 @@ void jx_out_record(jx_out *o, FILE *rec)
 
 void jx_out_merge(jx_out *o, jx_each_unit *u, const char *rec, size_t nrec)
 {
-    char buf[65536];
     int skip = 0; /* the separator a first document does not have */
     if (nrec && rec[0]) {
         if (o->fmt == JX_FMT_JSON && o->many) {
@@ -667,9 +666,5 @@ void jx_out_merge(jx_out *o, jx_each_unit *u, const char *rec, size_t nrec)
         }
         o->ndocs++;
     }
-    size_t k;
-    for (int at = 0; (k = jx_each_unit_read(u, buf, sizeof buf)) > 0; at = 1) {
-        size_t from = !at && skip && buf[0] == skip;
-        fwrite(buf + from, 1, k - from, o->f);
-    }
+    jx_each_unit_copy(u, o->f, skip);
 }
