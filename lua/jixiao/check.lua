@@ -506,9 +506,9 @@ rule {
   project = function(p, doc, report)
     for _, it in ipairs(p.indicators or {}) do
       local t, r = it.target, it.result
+      local pt = t and t ~= "" and r and r ~= "" and parse(t)
+      local pr = pt and parse(r)
       -- only a numeric target item judged against a numeric result item can be "over"
-      local pt, pr = t and t ~= "" and r and r ~= "" and parse(t), nil
-      if pt then pr = parse(r) end
       if pt and numeric_item(pt) and numeric_item(pr) then
         local j = ind.judge(pt, pr)
         local over = {}
