@@ -139,6 +139,14 @@ void jx_jsonw_key(jx_jsonw *w, const char *key)
     w->after_key = 1;
 }
 
+void jx_jsonw_key_quoted(jx_jsonw *w, const char *q, size_t n)
+{
+    sep(w);
+    jx_put(w->f, q, n);
+    if (w->pretty) fputc(' ', w->f);
+    w->after_key = 1;
+}
+
 void jx_jsonw_str(jx_jsonw *w, const char *s, size_t n)
 {
     sep(w);

@@ -22,6 +22,10 @@ void jx_jsonw_arr(jx_jsonw *w);  /* [ */
 void jx_jsonw_end_obj(jx_jsonw *w);
 void jx_jsonw_end_arr(jx_jsonw *w);
 void jx_jsonw_key(jx_jsonw *w, const char *key);
+/* A key known at compile time, plain ASCII needing no escape: its quoted form
+ * "\"key\":" is built by the compiler and written in one piece. */
+#define jx_jsonw_lkey(w, lit) jx_jsonw_key_quoted((w), "\"" lit "\":", sizeof("\"" lit "\":") - 1)
+void jx_jsonw_key_quoted(jx_jsonw *w, const char *q, size_t n);
 void jx_jsonw_str(jx_jsonw *w, const char *s, size_t n);
 void jx_jsonw_cstr(jx_jsonw *w, const char *s); /* NULL writes null */
 void jx_jsonw_int(jx_jsonw *w, long long v);

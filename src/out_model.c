@@ -40,15 +40,18 @@ static void amount(jx_jsonw *w, const jx_project *p, const jx_doc *d, jx_field f
 
 static void money_block(jx_jsonw *w, const jx_project *p, const jx_doc *d, jx_field base)
 {
-    static const char *const parts[] = {"total", "fiscal", "general", "fund", "other", "carryover"};
+#define Q(k) {"\"" k "\":", sizeof("\"" k "\":") - 1}
+    static const struct { const char *q; size_t n; } parts[] = {Q("total"), Q("fiscal"), Q("general"), Q("fund"),
+                                                                Q("other"), Q("carryover")};
+#undef Q
     jx_jsonw_obj(w);
     for (int i = 0; i < 6; i++) {
         if (d->fieldcol[base + i] < 0) continue;
-        jx_jsonw_key(w, parts[i]);
+        jx_jsonw_key_quoted(w, parts[i].q, parts[i].n);
         amount(w, p, d, (jx_field)(base + i));
     }
     if (base == JX_F_BUDGET_TOTAL && d->fieldcol[JX_F_BUDGET_INITIAL] >= 0) {
-        jx_jsonw_key(w, "initial");
+        jx_jsonw_lkey(w, "initial");
         amount(w, p, d, JX_F_BUDGET_INITIAL);
     }
     jx_jsonw_end_obj(w);
@@ -62,44 +65,44 @@ void jx_out_repair_json(jx_jsonw *w, const jx_doc *d, const jx_project *p)
         return;
     }
     jx_jsonw_obj(w);
-    jx_jsonw_key(w, "status");
+    jx_jsonw_lkey(w, "status");
     jx_jsonw_cstr(w, r->certain ? "certain" : "guess");
-    jx_jsonw_key(w, "observed_cells");
+    jx_jsonw_lkey(w, "observed_cells");
     jx_jsonw_int(w, r->observed);
-    jx_jsonw_key(w, "layout_columns");
+    jx_jsonw_lkey(w, "layout_columns");
     jx_jsonw_int(w, d->ncols);
-    jx_jsonw_key(w, "moves");
+    jx_jsonw_lkey(w, "moves");
     jx_jsonw_arr(w);
     for (int i = 0; i < r->nmoves; i++) {
         const jx_move *m = &r->moves[i];
         const jx_cell *c = &p->cells[m->cell];
         jx_jsonw_obj(w);
-        jx_jsonw_key(w, "cell");
+        jx_jsonw_lkey(w, "cell");
         jx_jsonw_int(w, m->cell + 1);
-        jx_jsonw_key(w, "column");
+        jx_jsonw_lkey(w, "column");
         jx_jsonw_int(w, m->col + 1);
-        jx_jsonw_key(w, "path");
+        jx_jsonw_lkey(w, "path");
         jx_jsonw_cstr(w, d->cols[m->col].path);
-        jx_jsonw_key(w, "text");
+        jx_jsonw_lkey(w, "text");
         jx_jsonw_str(w, c->s, c->len);
-        jx_jsonw_key(w, "certain");
+        jx_jsonw_lkey(w, "certain");
         jx_jsonw_bool(w, m->certain);
-        jx_jsonw_key(w, "alternatives");
+        jx_jsonw_lkey(w, "alternatives");
         jx_jsonw_arr(w);
         for (int a = 0; a < m->nalt; a++) jx_jsonw_int(w, m->alt[a] + 1);
         jx_jsonw_end_arr(w);
         jx_jsonw_end_obj(w);
     }
     jx_jsonw_end_arr(w);
-    jx_jsonw_key(w, "empty");
+    jx_jsonw_lkey(w, "empty");
     jx_jsonw_arr(w);
     for (int i = 0; i < r->ngaps; i++) {
         jx_jsonw_obj(w);
-        jx_jsonw_key(w, "column");
+        jx_jsonw_lkey(w, "column");
         jx_jsonw_int(w, r->gaps[i].col + 1);
-        jx_jsonw_key(w, "path");
+        jx_jsonw_lkey(w, "path");
         jx_jsonw_cstr(w, d->cols[r->gaps[i].col].path);
-        jx_jsonw_key(w, "certain");
+        jx_jsonw_lkey(w, "certain");
         jx_jsonw_bool(w, r->gaps[i].certain);
         jx_jsonw_end_obj(w);
     }
@@ -111,17 +114,17 @@ static void diag_json(jx_jsonw *w, const jx_diag *g)
 {
     static const char *const lv[] = {"info", "warning", "error"};
     jx_jsonw_obj(w);
-    jx_jsonw_key(w, "level");
+    jx_jsonw_lkey(w, "level");
     jx_jsonw_cstr(w, lv[g->level]);
-    jx_jsonw_key(w, "code");
+    jx_jsonw_lkey(w, "code");
     jx_jsonw_cstr(w, g->code);
-    jx_jsonw_key(w, "line");
+    jx_jsonw_lkey(w, "line");
     jx_jsonw_int(w, g->line);
     if (g->col) {
-        jx_jsonw_key(w, "cell");
+        jx_jsonw_lkey(w, "cell");
         jx_jsonw_int(w, g->col);
     }
-    jx_jsonw_key(w, "message");
+    jx_jsonw_lkey(w, "message");
     jx_jsonw_cstr(w, g->msg);
     jx_jsonw_end_obj(w);
 }
@@ -130,39 +133,39 @@ static void project_json(jx_jsonw *w, const jx_doc *d, const jx_project *p, int 
 {
     jx_jsonw_obj(w);
     if (with_source) {
-        jx_jsonw_key(w, "source");
+        jx_jsonw_lkey(w, "source");
         jx_jsonw_cstr(w, d->source);
     }
-    jx_jsonw_key(w, "line");
+    jx_jsonw_lkey(w, "line");
     jx_jsonw_int(w, p->line);
-    jx_jsonw_key(w, "kind");
+    jx_jsonw_lkey(w, "kind");
     jx_jsonw_cstr(w, p->kind == JX_ROW_TOTAL ? "total" : "project");
     if (p->kind == JX_ROW_PROJECT) {
-        jx_jsonw_key(w, "index");
+        jx_jsonw_lkey(w, "index");
         jx_jsonw_int(w, p->index);
     }
-    static const struct { const char *key; jx_field f; } texts[] = {
-        {"seq", JX_F_SEQ}, {"department", JX_F_DEPT}, {"name", JX_F_NAME}};
-    for (size_t i = 0; i < 3; i++) {
-        jx_jsonw_key(w, texts[i].key);
-        cell_or_null(w, jx_project_field(p, d, texts[i].f));
-    }
-    jx_jsonw_key(w, "budget");
+    jx_jsonw_lkey(w, "seq");
+    cell_or_null(w, jx_project_field(p, d, JX_F_SEQ));
+    jx_jsonw_lkey(w, "department");
+    cell_or_null(w, jx_project_field(p, d, JX_F_DEPT));
+    jx_jsonw_lkey(w, "name");
+    cell_or_null(w, jx_project_field(p, d, JX_F_NAME));
+    jx_jsonw_lkey(w, "budget");
     money_block(w, p, d, JX_F_BUDGET_TOTAL);
-    jx_jsonw_key(w, "actual");
+    jx_jsonw_lkey(w, "actual");
     money_block(w, p, d, JX_F_ACTUAL_TOTAL);
 
-    jx_jsonw_key(w, "rate");
+    jx_jsonw_lkey(w, "rate");
     jx_jsonw_obj(w);
     const jx_cell *rc = jx_project_field(p, d, JX_F_RATE);
     jx_dec pct, b, a;
     jx_rate_form form;
-    jx_jsonw_key(w, "text");
+    jx_jsonw_lkey(w, "text");
     cell_or_null(w, rc);
-    jx_jsonw_key(w, "percent");
+    jx_jsonw_lkey(w, "percent");
     if (jx_rate_parse(rc->s, rc->len, &pct, &form) == 1) jx_jsonw_dec(w, pct);
     else jx_jsonw_null(w);
-    jx_jsonw_key(w, "computed");
+    jx_jsonw_lkey(w, "computed");
     if (jx_project_amount(p, d, JX_F_BUDGET_TOTAL, &b) == 1 && jx_project_amount(p, d, JX_F_ACTUAL_TOTAL, &a) == 1 &&
         jx_rate_of(a, b, 2, &pct) == 0)
         jx_jsonw_dec(w, pct);
@@ -170,42 +173,42 @@ static void project_json(jx_jsonw *w, const jx_doc *d, const jx_project *p, int 
         jx_jsonw_null(w);
     jx_jsonw_end_obj(w);
 
-    jx_jsonw_key(w, "goal");
+    jx_jsonw_lkey(w, "goal");
     jx_jsonw_obj(w);
-    jx_jsonw_key(w, "target");
+    jx_jsonw_lkey(w, "target");
     cell_or_null(w, jx_project_field(p, d, JX_F_GOAL_TARGET));
-    jx_jsonw_key(w, "result");
+    jx_jsonw_lkey(w, "result");
     cell_or_null(w, jx_project_field(p, d, JX_F_GOAL_RESULT));
     jx_jsonw_end_obj(w);
 
-    jx_jsonw_key(w, "indicators");
+    jx_jsonw_lkey(w, "indicators");
     jx_jsonw_arr(w);
     for (int i = 0; i < d->ninds; i++) {
         const jx_ind_slot *s = &d->inds[i];
         jx_jsonw_obj(w);
-        jx_jsonw_key(w, "level1");
+        jx_jsonw_lkey(w, "level1");
         jx_jsonw_cstr(w, jx_level1_name(s->level1));
-        jx_jsonw_key(w, "level2");
+        jx_jsonw_lkey(w, "level2");
         jx_jsonw_cstr(w, jx_level2_name(s->level2));
-        jx_jsonw_key(w, "target");
+        jx_jsonw_lkey(w, "target");
         if (s->target_col >= 0) cell_or_null(w, p->col[s->target_col]);
         else jx_jsonw_null(w);
-        jx_jsonw_key(w, "result");
+        jx_jsonw_lkey(w, "result");
         if (s->result_col >= 0) cell_or_null(w, p->col[s->result_col]);
         else jx_jsonw_null(w);
         jx_jsonw_end_obj(w);
     }
     jx_jsonw_end_arr(w);
 
-    jx_jsonw_key(w, "problems");
+    jx_jsonw_lkey(w, "problems");
     cell_or_null(w, jx_project_field(p, d, JX_F_PROBLEMS));
-    jx_jsonw_key(w, "rectification");
+    jx_jsonw_lkey(w, "rectification");
     cell_or_null(w, jx_project_field(p, d, JX_F_RECTIFICATION));
 
     int nextra = 0;
     for (int c = 0; c < d->ncols; c++) nextra += d->cols[c].field == JX_F_UNKNOWN;
     if (nextra || p->nextra) {
-        jx_jsonw_key(w, "extra");
+        jx_jsonw_lkey(w, "extra");
         jx_jsonw_obj(w);
         for (int c = 0; c < d->ncols; c++) {
             if (d->cols[c].field != JX_F_UNKNOWN) continue;
@@ -214,13 +217,13 @@ static void project_json(jx_jsonw *w, const jx_doc *d, const jx_project *p, int 
         }
         jx_jsonw_end_obj(w);
     }
-    jx_jsonw_key(w, "cells");
+    jx_jsonw_lkey(w, "cells");
     jx_jsonw_arr(w);
     for (int i = 0; i < p->ncells; i++) jx_jsonw_str(w, p->cells[i].s, p->cells[i].len);
     jx_jsonw_end_arr(w);
-    jx_jsonw_key(w, "repair");
+    jx_jsonw_lkey(w, "repair");
     jx_out_repair_json(w, d, p);
-    jx_jsonw_key(w, "diagnostics");
+    jx_jsonw_lkey(w, "diagnostics");
     jx_jsonw_arr(w);
     for (int i = 0; i < p->ndiags; i++) diag_json(w, &p->diags[i]);
     jx_jsonw_end_arr(w);
@@ -229,47 +232,47 @@ static void project_json(jx_jsonw *w, const jx_doc *d, const jx_project *p, int 
 
 static void doc_head_json(jx_jsonw *w, const jx_doc *d)
 {
-    jx_jsonw_key(w, "source");
+    jx_jsonw_lkey(w, "source");
     jx_jsonw_cstr(w, d->source);
-    jx_jsonw_key(w, "encoding");
+    jx_jsonw_lkey(w, "encoding");
     jx_jsonw_cstr(w, enc_label(d->encoding));
-    jx_jsonw_key(w, "delimiter");
+    jx_jsonw_lkey(w, "delimiter");
     jx_jsonw_cstr(w, delim_name(d->delim));
-    jx_jsonw_key(w, "title");
+    jx_jsonw_lkey(w, "title");
     jx_jsonw_cstr(w, d->title);
-    jx_jsonw_key(w, "year");
+    jx_jsonw_lkey(w, "year");
     if (d->year) jx_jsonw_int(w, d->year);
     else jx_jsonw_null(w);
-    jx_jsonw_key(w, "department");
+    jx_jsonw_lkey(w, "department");
     jx_jsonw_cstr(w, d->department);
-    jx_jsonw_key(w, "unit");
+    jx_jsonw_lkey(w, "unit");
     jx_jsonw_cstr(w, jx_unit_name(d->unit));
-    jx_jsonw_key(w, "unit_code");
+    jx_jsonw_lkey(w, "unit_code");
     jx_jsonw_cstr(w, jx_unit_code(d->unit));
-    jx_jsonw_key(w, "header");
+    jx_jsonw_lkey(w, "header");
     jx_jsonw_obj(w);
-    jx_jsonw_key(w, "first_line");
+    jx_jsonw_lkey(w, "first_line");
     jx_jsonw_int(w, d->header_first_line);
-    jx_jsonw_key(w, "last_line");
+    jx_jsonw_lkey(w, "last_line");
     jx_jsonw_int(w, d->header_last_line);
-    jx_jsonw_key(w, "rows");
+    jx_jsonw_lkey(w, "rows");
     jx_jsonw_int(w, d->header_rows);
     jx_jsonw_end_obj(w);
-    jx_jsonw_key(w, "columns");
+    jx_jsonw_lkey(w, "columns");
     jx_jsonw_arr(w);
     for (int c = 0; c < d->ncols; c++) {
         const jx_column *col = &d->cols[c];
         jx_jsonw_obj(w);
-        jx_jsonw_key(w, "index");
+        jx_jsonw_lkey(w, "index");
         jx_jsonw_int(w, c + 1);
-        jx_jsonw_key(w, "path");
+        jx_jsonw_lkey(w, "path");
         jx_jsonw_cstr(w, col->path);
-        jx_jsonw_key(w, "field");
+        jx_jsonw_lkey(w, "field");
         jx_jsonw_cstr(w, jx_field_key(col->field));
         if (col->field >= JX_F_IND_TARGET && col->field <= JX_F_IND_SCORE) {
-            jx_jsonw_key(w, "level1");
+            jx_jsonw_lkey(w, "level1");
             jx_jsonw_cstr(w, jx_level1_name(col->level1));
-            jx_jsonw_key(w, "level2");
+            jx_jsonw_lkey(w, "level2");
             jx_jsonw_cstr(w, jx_level2_name(col->level2));
         }
         jx_jsonw_end_obj(w);
