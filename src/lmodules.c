@@ -7,6 +7,7 @@ int luaopen_jixiao_decimal(lua_State *L);
 int luaopen_jixiao_json(lua_State *L);
 int luaopen_jixiao(lua_State *L);
 int luaopen_jixiao_http(lua_State *L);
+int luaopen_jixiao_indicator_core(lua_State *L);
 
 const luaL_Reg jx_lua_modules[] = {
     {"lpeg", luaopen_lpeg},
@@ -14,5 +15,6 @@ const luaL_Reg jx_lua_modules[] = {
     {"jixiao.json", luaopen_jixiao_json},
     {"jixiao", luaopen_jixiao},
     {"jixiao.http", luaopen_jixiao_http},
+    {"jixiao.indicator_core", luaopen_jixiao_indicator_core},
     {NULL, NULL},
 };

@@ -1,7 +1,9 @@
 -- jixiao.indicator: reads the indicator cells of a 绩效自评表 (年度指标内容 targets and
 -- 完成情况 results) into structured values, and judges a result against its target
 -- by the usual self-evaluation scoring rules. The grammar is LPeg, compiled once and
--- rebuilt only when a user extends it.
+-- rebuilt only when a user extends it. While nobody has, parse, find_dates and
+-- has_operator are answered by jixiao.indicator_core, the same grammar in C
+-- (src/indicator*.c), which tests keep equal to this one on every cell they have.
 --
 --   local ind = require "jixiao.indicator"
 --
@@ -31,6 +33,7 @@
 --                                          "not_applicable" makes the word a 不适用 marker
 --   ind.add_rule(patt)   patt consumes text and captures a table {kind=, …} shaped like an
 --                        item (value, number, unit, date, qual…); tried before the built-ins
+--   ind.extended()       true once an add_* call has changed the grammar
 --   ind.patterns         the compiled grammar, to compose rules from: number (captures text,
 --                        value), unit (text), op and op_after (">=" …), item (table {n=}),
 --                        date, period, value, qualitative, mention (each captures one table
@@ -158,6 +161,15 @@ for _, w in ipairs{ "无", "不适用", "不涉及", "无此项", "-", "—", "�
 end
 
 local rules = {}
+
+-- The C reading of the built-in grammar (nil outside jixiao, where it is not built in),
+-- used until add_* changes the vocabulary: then `extended` is set and core dropped for good.
+local core_ok, core = pcall(require, "jixiao.indicator_core")
+if not core_ok then core = nil end
+local extended = false
+
+local function grammar_changed() extended, core = true, nil end
+local function is_extended() return extended end
 
 
 ---------------------------------------------------------------- fixed patterns
@@ -599,8 +611,7 @@ local function split_plain(text, items)
   end
 end
 
-local function parse(text)
-  checkstring(text, 1, "parse")
+local function lpeg_parse(text)
   local res = { text = text, items = {} }
   local marks = find_markers(text)
   if marks then
@@ -615,6 +626,12 @@ local function parse(text)
     split_plain(text, res.items)
   end
   return res
+end
+
+local function parse(text)
+  checkstring(text, 1, "parse")
+  if core then return core.parse(text) end
+  return lpeg_parse(text)
 end
 
 
@@ -842,8 +859,7 @@ end
 
 ---------------------------------------------------------------- dates, operators
 
-local function find_dates(text)
-  checkstring(text, 1, "find_dates")
+local function lpeg_find_dates(text)
   local out = {}
   for _, m in ipairs(match(year_scan_pat, text)) do
     local d = m.date
@@ -854,13 +870,24 @@ local function find_dates(text)
   return out
 end
 
-local function has_operator(text)
-  checkstring(text, 1, "has_operator")
+local function lpeg_has_operator(text)
   if match(symbol_pat, text) then return true end
   for _, m in ipairs(match(scan_pat, text)) do
     if m.op_text then return true end
   end
   return false
+end
+
+local function find_dates(text)
+  checkstring(text, 1, "find_dates")
+  if core then return core.find_dates(text) end
+  return lpeg_find_dates(text)
+end
+
+local function has_operator(text)
+  checkstring(text, 1, "has_operator")
+  if core then return core.has_operator(text) end
+  return lpeg_has_operator(text)
 end
 
 
@@ -878,6 +905,7 @@ local function add_unit(u, kind)
     "kind must be 'quantity', 'percent' or 'money'")
   def_unit(u, kind, kind == "percent" and "%" or u)
   build()
+  grammar_changed()
 end
 
 local function add_operator(word, op, position)
@@ -889,6 +917,7 @@ local function add_operator(word, op, position)
   local tab = position == "before" and ops_before or ops_after
   tab[word] = { op = code }
   build()
+  grammar_changed()
 end
 
 local function add_qualitative(word, meaning)
@@ -896,6 +925,7 @@ local function add_qualitative(word, meaning)
   argcheck(meaning == nil or type(meaning) == "string", 2, "add_qualitative", "string expected")
   quals[word] = meaning or "qualitative"
   build()
+  grammar_changed()
 end
 
 local function add_rule(patt)
@@ -908,6 +938,7 @@ local function add_rule(patt)
     build()
     argcheck(false, 1, "add_rule", "unusable rule: " .. tostring(err))
   end
+  grammar_changed()
 end
 
 build()
@@ -922,4 +953,8 @@ return {
   add_qualitative = add_qualitative,
   add_rule = add_rule,
   patterns = patterns,
+  extended = is_extended,   -- jixiao check runs its text rules in Lua once this holds
+  -- undocumented, for tests only: the LPeg reading even while the C one answers
+  -- (no argument checks)
+  _lpeg = { parse = lpeg_parse, find_dates = lpeg_find_dates, has_operator = lpeg_has_operator },
 }
