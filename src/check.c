@@ -1,7 +1,8 @@
 /* The rule registry and the findings list of jixiao check (see check.h). The
- * built-in table below is the one list of rule ids: the C rules live in
- * check_rules.c, the Lua ones in lua/jixiao/check.lua (a test keeps the two
- * lists in step). */
+ * built-in table below is the one list of rule ids: the money and structure
+ * rules live in check_rules.c, the text rules in check_text.c and, as their
+ * definition and fallback, in lua/jixiao/check.lua (tests keep the lists and
+ * the findings in step). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 static const struct {
     const char *id;
     jx_sev sev;
-    unsigned char lua;
+    unsigned char text;
     const char *doc;
 } builtin[] = {
     /* money and structure, in C */
@@ -36,7 +37,7 @@ static const struct {
     {"note-row", JX_SEV_INFO, 0, "reader: a note line (填报人, 注) among the rows"},
     {"column-unmapped", JX_SEV_INFO, 0, "reader: a column that matches no known field"},
     {"reader-diagnostic", JX_SEV_WARNING, 0, "reader: any other diagnostic of the table reader"},
-    /* indicator texts, in Lua */
+    /* indicator texts, in C (check_text.c) or in Lua (check.lua) */
     {"missing-dimension", JX_SEV_ERROR, 1, "no 产出, 效益 or 满意度 indicator at all (a missing 一级 dimension)"},
     {"date-outside-year", JX_SEV_WARNING, 1, "a date outside the evaluated year (the year in the title)"},
     {"operator-in-result", JX_SEV_WARNING, 1, "a result written like a target (≥, 不低于, …)"},
@@ -87,7 +88,7 @@ int jx_rules_init(jx_rules *rs, jx_err *err)
             return jx_err_set(err, JX_ENOMEM, "out of memory");
         }
         rs->v[rs->n++] = (jx_rule){(char *)builtin[i].id, (char *)builtin[i].doc, builtin[i].sev, builtin[i].sev,
-                                   1, builtin[i].lua, 0, 0};
+                                   1, 0, builtin[i].text, 0, 0};
     }
     return 0;
 }
@@ -129,7 +130,7 @@ int jx_rules_add(jx_rules *rs, const char *id, jx_sev sev, const char *doc, jx_e
         free(i), free(d);
         return jx_err_set(err, JX_ENOMEM, "out of memory");
     }
-    rs->v[rs->n++] = (jx_rule){i, d, sev, sev, 1, 1, 1, 0};
+    rs->v[rs->n++] = (jx_rule){i, d, sev, sev, 1, 1, 0, 1, 0};
     return 0;
 }
 
@@ -180,6 +181,12 @@ int jx_rules_apply(jx_rules *rs, const char *list, int disable, jx_sev sev, jx_e
     }
 }
 
+void jx_rules_text_in_lua(jx_rules *rs)
+{
+    for (int i = 0; i < rs->n; i++)
+        if (rs->v[i].text) rs->v[i].lua = 1;
+}
+
 int jx_rules_lua_enabled(const jx_rules *rs)
 {
     for (int i = 0; i < rs->n; i++)
@@ -188,6 +195,22 @@ int jx_rules_lua_enabled(const jx_rules *rs)
 }
 
 /* ---- findings ---- */
+
+void jx_check_put(jx_check_buf *b, const char *fmt, ...)
+{
+    if (b->n >= sizeof b->buf - 1) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(b->buf + b->n, sizeof b->buf - b->n, fmt, ap);
+    va_end(ap);
+    if (w < 0) return;
+    if ((size_t)w >= sizeof b->buf - b->n) {
+        b->n = jx_utf8_prefix(b->buf, sizeof b->buf - 1, sizeof b->buf - 1);
+        b->buf[b->n] = 0;
+    } else {
+        b->n += (size_t)w;
+    }
+}
 
 void jx_check_init(jx_check *ck, jx_rules *rules)
 {
@@ -207,6 +230,7 @@ void jx_check_clear(jx_check *ck)
 void jx_check_free(jx_check *ck)
 {
     jx_check_clear(ck);
+    jx_check_text_free(ck);
     free(ck->v);
     ck->v = NULL;
     ck->cap = 0;

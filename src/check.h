@@ -24,6 +24,7 @@ typedef struct {
     jx_sev severity, default_severity;
     unsigned char enabled;
     unsigned char lua;        /* runs in lua/jixiao/check.lua */
+    unsigned char text;       /* a text rule: in check_text.c, or in Lua once moved there */
     unsigned char user;       /* added by --rules (id and doc are malloc'd) */
     unsigned char relevelled; /* severity set on the command line */
 } jx_rule;
@@ -45,6 +46,10 @@ int jx_rules_add(jx_rules *rs, const char *id, jx_sev sev, const char *doc, jx_e
  * disable, or (disable == 0) enable at severity sev. An unknown id fails
  * with JX_EUSAGE and a message listing the valid ids. */
 int jx_rules_apply(jx_rules *rs, const char *list, int disable, jx_sev sev, jx_err *err);
+/* Moves the built-in text rules to Lua: a --rules file or a script has
+ * extended jixiao.indicator's grammar or check.lua's word lists, which only
+ * the Lua rules see. */
+void jx_rules_text_in_lua(jx_rules *rs);
 /* 1 if any enabled rule runs in Lua (only then does check need a Lua state). */
 int jx_rules_lua_enabled(const jx_rules *rs);
 
@@ -77,6 +82,7 @@ typedef struct {
     int n_all, n_since;
     unsigned char bad_all[JX_F_COUNT], bad_since[JX_F_COUNT];
     int doc_diags_seen; /* doc->diags already reported */
+    struct jx_check_text *text; /* the text rules' parsed cells (check_text.c), NULL until used */
 } jx_check;
 
 void jx_check_init(jx_check *ck, jx_rules *rules);
@@ -88,6 +94,15 @@ void jx_check_free(jx_check *ck);
  * message is printf-style. Returns 1 added, 0 rule off, -1 out of memory. */
 int jx_check_add(jx_check *ck, const char *id, const jx_doc *d, const jx_project *p, long line, int col,
                  const char *text, size_t textlen, const char *fmt, ...) __attribute__((format(printf, 9, 10)));
+/* A bounded builder for a message's variable parts, cut at a character. It
+ * holds more than a message keeps (jx_check_add cuts at 2 KB), so what a
+ * finding shows never depends on where the builder stopped. Zero-initialise. */
+typedef struct {
+    char buf[4096];
+    size_t n;
+} jx_check_buf;
+void jx_check_put(jx_check_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Sorts the pending findings: document-level first, then by line, column and
  * creation order. */
 void jx_check_sort(jx_check *ck);
@@ -101,6 +116,12 @@ void jx_check_clear(jx_check *ck);
 void jx_check_doc_begin(jx_check *ck, const jx_doc *d);
 void jx_check_project(jx_check *ck, const jx_doc *d, const jx_project *p);
 void jx_check_doc_end(jx_check *ck, const jx_doc *d);
+
+/* The text rules (check_text.c), those not moved to Lua: the document's
+ * (called by jx_check_doc_begin) and a project row's (by jx_check_project). */
+void jx_check_text_doc(jx_check *ck, const jx_doc *d);
+void jx_check_text_project(jx_check *ck, const jx_doc *d, const jx_project *p);
+void jx_check_text_free(jx_check *ck);
 
 /* Money mentions in free text for the 元/万元 rule: finds "6.03元", "92.45万元",
  * "1,200亿元" (元 right after a number, so 单元, 公元, 元旦 do not count).

@@ -12,29 +12,6 @@
 
 #define MAX_MENTIONS 64
 
-/* A bounded text builder for messages; output is cut at a character. */
-typedef struct {
-    char buf[1900];
-    size_t n;
-} sbuf;
-
-static void put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(sbuf *b, const char *fmt, ...)
-{
-    if (b->n >= sizeof b->buf - 1) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(b->buf + b->n, sizeof b->buf - b->n, fmt, ap);
-    va_end(ap);
-    if (w < 0) return;
-    if ((size_t)w >= sizeof b->buf - b->n) {
-        b->n = jx_utf8_prefix(b->buf, sizeof b->buf - 1, sizeof b->buf - 1);
-        b->buf[b->n] = 0;
-    } else {
-        b->n += (size_t)w;
-    }
-}
-
 static const char *fmt_dec(jx_dec v, char *buf)
 {
     jx_dec_format(v, buf);
@@ -75,7 +52,7 @@ static void check_sum(jx_check *ck, const jx_doc *d, const jx_project *p, jx_fie
     jx_dec w, v, sum = jx_dec_from_int(0), diff;
     char a[JX_DEC_BUFSZ], b[JX_DEC_BUFSZ], c[JX_DEC_BUFSZ];
     if (jx_project_amount(p, d, whole, &w) != 1) return;
-    sbuf expr = {.n = 0};
+    jx_check_buf expr = {.n = 0};
     int numbers = 0, shown = 0;
     for (int i = 0; i < nparts; i++) {
         if (!present(d, parts[i])) continue;
@@ -84,7 +61,7 @@ static void check_sum(jx_check *ck, const jx_doc *d, const jx_project *p, jx_fie
         if (r == 0) v = jx_dec_from_int(0);
         numbers += r == 1;
         if (jx_dec_add(sum, v, &sum) < 0) return;
-        put(&expr, "%s%s %s", shown++ ? " + " : "", last_label(d->cols[d->fieldcol[parts[i]]].path),
+        jx_check_put(&expr, "%s%s %s", shown++ ? " + " : "", last_label(d->cols[d->fieldcol[parts[i]]].path),
             r == 1 ? fmt_dec(v, a) : "-");
     }
     if (!numbers || jx_dec_sub(w, sum, &diff) < 0) return;
@@ -266,6 +243,8 @@ int jx_money_mentions(const char *text, size_t n, jx_money_mention *out, int max
     const unsigned char *s = (const unsigned char *)text;
     int k = 0;
     size_t i = 0;
+    /* every mention ends in 元, which most texts do not hold */
+    if (!jx_text_find(text, n, "元", 3)) return 0;
     while (i < n && k < max) {
         size_t dl = digit_at(s, n, i);
         if (!dl) {
@@ -367,10 +346,10 @@ static void unit_slip(jx_check *ck, const jx_doc *d, const jx_project *p)
             if (seen || ndone == MAX_MENTIONS) continue;
             done[ndone][0] = i, done[ndone][1] = j, ndone++;
             const struct mention *at = ms[i].amount ? &ms[j] : &ms[i], *other = ms[i].amount ? &ms[i] : &ms[j];
-            sbuf also = {.n = 0};
+            jx_check_buf also = {.n = 0};
             for (int k = 0; k < n; k++)
                 if (&ms[k] != at && ms[k].col != at->col && same_text(&ms[k], at))
-                    put(&also, "%s%d", also.n ? ", " : "; the same figure is also in column ", ms[k].col + 1);
+                    jx_check_put(&also, "%s%d", also.n ? ", " : "; the same figure is also in column ", ms[k].col + 1);
             jx_check_add(ck, "unit-slip", d, p, 0, at->col, NULL, 0,
                          "\"%.*s\" here but %s\"%.*s\" in column %d (%s): the same figure 10^4 apart, so one of "
                          "the units is wrong (元 vs 万元); correct it%s",
@@ -385,13 +364,13 @@ static void unit_slip(jx_check *ck, const jx_doc *d, const jx_project *p)
 static void repaired_row(jx_check *ck, const jx_doc *d, const jx_project *p)
 {
     const jx_repair *r = p->repair;
-    sbuf m = {.n = 0};
-    put(&m, "ragged row (%d cells where the layout has %d) realigned by content%s.", r->observed, d->ncols,
+    jx_check_buf m = {.n = 0};
+    jx_check_put(&m, "ragged row (%d cells where the layout has %d) realigned by content%s.", r->observed, d->ncols,
         r->certain ? "; every placement is certain" : " as a best guess");
     for (int i = 0; i < r->ngaps; i++)
-        put(&m, "%s column %d (%s)%s", i ? "," : " Left empty:", r->gaps[i].col + 1, d->cols[r->gaps[i].col].path,
+        jx_check_put(&m, "%s column %d (%s)%s", i ? "," : " Left empty:", r->gaps[i].col + 1, d->cols[r->gaps[i].col].path,
             r->gaps[i].certain ? "" : " [guess]");
-    if (r->ngaps) put(&m, ".");
+    if (r->ngaps) jx_check_put(&m, ".");
     /* certain moves come in runs shifted by the same offset: say each run once */
     int shown = 0;
     for (int i = 0; i < r->nmoves;) {
@@ -405,22 +384,22 @@ static void repaired_row(jx_check *ck, const jx_doc *d, const jx_project *p)
                r->moves[j].col - r->moves[j].cell == a->col - a->cell)
             j++;
         const jx_move *z = &r->moves[j - 1];
-        if (j - i > 1) put(&m, "%s cells %d-%d -> columns %d-%d", shown++ ? ";" : " Moved:", a->cell + 1, z->cell + 1,
+        if (j - i > 1) jx_check_put(&m, "%s cells %d-%d -> columns %d-%d", shown++ ? ";" : " Moved:", a->cell + 1, z->cell + 1,
                            a->col + 1, z->col + 1);
-        else put(&m, "%s cell %d -> column %d", shown++ ? ";" : " Moved:", a->cell + 1, a->col + 1);
+        else jx_check_put(&m, "%s cell %d -> column %d", shown++ ? ";" : " Moved:", a->cell + 1, a->col + 1);
         i = j;
     }
-    if (shown) put(&m, ".");
+    if (shown) jx_check_put(&m, ".");
     shown = 0;
     for (int i = 0; i < r->nmoves; i++) {
         const jx_move *a = &r->moves[i];
         if (a->certain) continue;
-        put(&m, "%s cell %d -> column %d (or", shown++ ? ";" : " Uncertain:", a->cell + 1, a->col + 1);
-        for (int k = 0; k < a->nalt; k++) put(&m, "%s %d", k ? "," : "", a->alt[k] + 1);
-        put(&m, ")");
+        jx_check_put(&m, "%s cell %d -> column %d (or", shown++ ? ";" : " Uncertain:", a->cell + 1, a->col + 1);
+        for (int k = 0; k < a->nalt; k++) jx_check_put(&m, "%s %d", k ? "," : "", a->alt[k] + 1);
+        jx_check_put(&m, ")");
     }
-    if (shown) put(&m, ".");
-    if (!r->certain) put(&m, " Check the guessed placements against the original form.");
+    if (shown) jx_check_put(&m, ".");
+    if (!r->certain) jx_check_put(&m, " Check the guessed placements against the original form.");
     jx_check_add(ck, "repaired-row", d, p, 0, -1, NULL, 0, "%s", m.buf);
 }
 
@@ -466,6 +445,7 @@ void jx_check_doc_begin(jx_check *ck, const jx_doc *d)
     reset_since(ck);
     for (int i = 0; i < d->ndiags; i++) diag(ck, d, NULL, &d->diags[i]);
     ck->doc_diags_seen = d->ndiags;
+    jx_check_text_doc(ck, d);
 }
 
 void jx_check_project(jx_check *ck, const jx_doc *d, const jx_project *p)
@@ -481,6 +461,7 @@ void jx_check_project(jx_check *ck, const jx_doc *d, const jx_project *p)
     add_to_sums(ck, d, p);
     unit_slip(ck, d, p);
     if (p->repair) repaired_row(ck, d, p);
+    jx_check_text_project(ck, d, p);
 }
 
 void jx_check_doc_end(jx_check *ck, const jx_doc *d)

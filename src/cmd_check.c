@@ -100,6 +100,7 @@ static int l_setup(lua_State *L)
 static int l_configure(lua_State *L)
 {
     struct run *r = lua_touserdata(L, 1);
+    jx_l_check_text_where(L, &r->rules);
     jx_l_check_configure(L, push_run(L, r), &r->rules);
     return 0;
 }

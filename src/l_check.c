@@ -61,6 +61,17 @@ fail:
     return -1;
 }
 
+void jx_l_check_text_where(lua_State *L, jx_rules *rs)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "jixiao.check");
+    lua_call(L, 1, 1);
+    lua_getfield(L, -1, "builtin_in_c");
+    lua_call(L, 0, 1);
+    if (!lua_toboolean(L, -1)) jx_rules_text_in_lua(rs);
+    lua_pop(L, 2);
+}
+
 void jx_l_check_configure(lua_State *L, int run, const jx_rules *rs)
 {
     run = lua_absindex(L, run);
@@ -383,6 +394,7 @@ int jx_l_check(lua_State *L)
             lua_pop(L, 1);
         }
     }
+    jx_l_check_text_where(L, &b->rules);
     int lua_on = jx_rules_lua_enabled(&b->rules);
     if (lua_on) jx_l_check_configure(L, run, &b->rules);
 

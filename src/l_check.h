@@ -36,6 +36,11 @@ int jx_l_view_rows(lua_State *L, int idx, jx_l_rows *out);
  * and memory errors. */
 int jx_l_check_load_rules(lua_State *L, int run, jx_rules *rs, const char *path);
 
+/* Leaves the built-in text rules of rs in C while jixiao.check says they
+ * read texts as the C ones do (check.builtin_in_c()), and moves them to Lua
+ * otherwise. May raise. */
+void jx_l_check_text_where(lua_State *L, jx_rules *rs);
+
 /* run:configure{[id] = true} for every enabled Lua rule of rs. May raise. */
 void jx_l_check_configure(lua_State *L, int run, const jx_rules *rs);
 

@@ -244,3 +244,15 @@ size_t jx_utf8_prefix(const char *text, size_t n, size_t max)
     if (p < max && (s[p] & 0xC0) != 0x80 && p + utf8_len(s + p, n - p) > max) return p;
     return max;
 }
+
+const char *jx_text_find(const char *s, size_t n, const char *w, size_t wl)
+{
+    if (wl < 3) return memmem(s, n, w, wl);
+    if (n < wl) return NULL;
+    const char *p = s + 2, *end = s + n - (wl - 3); /* the anchor of the last place the word fits */
+    while (p < end && (p = memchr(p, w[2], (size_t)(end - p))) != NULL) {
+        if (p[-2] == w[0] && p[-1] == w[1] && !memcmp(p + 1, w + 3, wl - 3)) return p - 2;
+        p++;
+    }
+    return NULL;
+}

@@ -56,4 +56,9 @@ size_t jx_fold(const char *s, size_t n, char *out, size_t cap);
  * cutting a character). Invalid bytes count as one-byte characters. */
 size_t jx_utf8_prefix(const char *s, size_t n, size_t max);
 
+/* memmem for a short word in UTF-8 text: the first place w[0..wl) occurs in
+ * s[0..n), or NULL. Runs memchr on the word's third byte, for a Chinese word
+ * a continuation byte, which is rare in Chinese text where lead bytes are not. */
+const char *jx_text_find(const char *s, size_t n, const char *w, size_t wl);
+
 #endif

@@ -22,6 +22,8 @@
 --   check.column(doc, field)    the column of a field key ("goal.result", "problems", …)
 --   check.parse(text)           jixiao.indicator's parse, memoised (do not modify the result)
 --   check.vague_words, check.growth_words   word lists the rules use; extend them freely
+--   check.builtin_in_c()        true while the built-in rules may run in C (src/check_text.c):
+--                               nothing has extended jixiao.indicator or changed the word lists
 --   check.new_run()             a run of its own: run:configure{[id] = true}, run:add_rules(list,
 --                               source[, taken]), run:document(doc), run:project(p, doc); the
 --                               module's add_rules, configure, document and project use a default one
@@ -187,6 +189,23 @@ end
 M.vague_words = { "切实", "进一步", "提高", "提升", "改善", "增强", "加强" }
 M.growth_words = { "增长", "增幅", "增加", "增速", "同比", "环比", "提高", "提升", "上升", "上涨", "涨幅",
   "较上年", "比上年" }
+
+-- The built-in rules also run in C (src/check_text.c), with this vocabulary built in:
+-- jixiao check and jx.check use the C ones while builtin_in_c() holds, and these once a
+-- script has extended the indicator grammar or changed the word lists.
+local shipped = { vague_words = { table.unpack(M.vague_words) }, growth_words = { table.unpack(M.growth_words) } }
+
+function M.builtin_in_c()
+  if ind.extended() then return false end
+  for key, list in pairs(shipped) do
+    local now = M[key]
+    if type(now) ~= "table" or #now ~= #list then return false end
+    for i, w in ipairs(list) do
+      if now[i] ~= w then return false end
+    end
+  end
+  return true
+end
 
 ---------------------------------------------------------------- the rules
 
@@ -706,13 +725,13 @@ end
 local severities = { error = true, warning = true, info = true }
 
 -- Checks the rules a --rules file returned. source names the file in messages; byid
--- holds the run's rules, taken other ids in use (the C rules).
+-- holds the run's rules, taken other ids in use (the C rules). An empty list is a file
+-- that only extends the vocabulary (ind.add_unit, check.vague_words, ...).
 local function validate(list, source, byid, taken)
   if type(list) ~= "table" then
     error(format("%s: must return a list of rule tables, not a %s", source, type(list)), 0)
   end
   if list.id ~= nil then list = { list } end
-  if #list == 0 then error(format("%s: returned no rules", source), 0) end
   local out, fresh = {}, {}
   for i, r in ipairs(list) do
     local where = format("%s: rule #%d", source, i)

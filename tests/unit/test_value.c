@@ -1,5 +1,7 @@
 /* Unit tests for src/value.c: rates in their spellings, stated money units
  * (and texts that only look like one), the label fold, UTF-8 truncation. */
+#include <string.h>
+
 #include "unit.h"
 #include "value.h"
 
@@ -225,4 +227,28 @@ TEST(utf8_prefix_never_cuts)
     CHECK_INT(jx_utf8_prefix("\xED\xA0\x80", 3, 2), 2); /* a surrogate is not a sequence */
     CHECK_INT(jx_utf8_prefix("\xE0\x80\x80", 3, 2), 2); /* nor is an overlong form */
     CHECK_INT(jx_utf8_prefix("\xF4\x90\x80\x80", 4, 3), 3); /* past U+10FFFF */
+}
+
+/* jx_text_find against memmem, on random texts over a small alphabet of bytes
+ * and words cut from them, so that near misses and overlaps are common. */
+TEST(text_find_is_memmem)
+{
+    static const char alpha[] = {'a', 'b', '\xE5', '\x85', '\x83', '\xE7', '\x8E'};
+    unsigned seed = 12345;
+    char s[64], w[8];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (seed = seed * 1103515245 + 12345) >> 16 & 31;
+        for (size_t i = 0; i < n; i++) s[i] = alpha[((seed = seed * 1103515245 + 12345) >> 16) % sizeof alpha];
+        size_t wl = 1 + (((seed = seed * 1103515245 + 12345) >> 16) % 7);
+        for (size_t i = 0; i < wl; i++) w[i] = alpha[((seed = seed * 1103515245 + 12345) >> 16) % sizeof alpha];
+        if (n >= wl && round % 2) memcpy(w, s + ((seed >> 16) % (n - wl + 1)), wl); /* a word that is there */
+        const char *want = memmem(s, n, w, wl), *got = jx_text_find(s, n, w, wl);
+        if (want != got) {
+            CHECK(want == got);
+            return;
+        }
+    }
+    CHECK(jx_text_find("元", 3, "元", 3) != NULL);
+    CHECK(jx_text_find("元", 2, "元", 3) == NULL);
+    CHECK(jx_text_find("", 0, "元", 3) == NULL);
 }
