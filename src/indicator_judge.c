@@ -53,7 +53,16 @@ static int bigrams(const char *s, int n, struct bigram **v, int *nv, int *cap)
     }
     int m = *nv - first;
     struct bigram *b = *v + first;
-    if (m > 1) qsort(b, (size_t)m, sizeof *b, by_key);
+    if (m > 48) {
+        qsort(b, (size_t)m, sizeof *b, by_key);
+    } else { /* the texts of items are short: insertion sort, no calls */
+        for (int i = 1; i < m; i++) {
+            struct bigram x = b[i];
+            int j = i;
+            for (; j > 0 && (b[j - 1].k > x.k || (b[j - 1].k == x.k && b[j - 1].n > x.n)); j--) b[j] = b[j - 1];
+            b[j] = x;
+        }
+    }
     int k = 0;
     for (int i = 0; i < m; i++)
         if (k == 0 || by_key(&b[k - 1], &b[i])) b[k++] = b[i];
