@@ -1,0 +1,17 @@
+/* UTF-8 validation 16 bytes at a time, for the reader's check of every
+ * input (source.c): it finds how much of a buffer is certainly valid, and a
+ * byte-wise check takes over from there to place and describe any error. */
+#ifndef JX_UTF8_H
+#define JX_UTF8_H
+
+#include <stddef.h>
+
+/* The length of a prefix of p[0, n) that is valid UTF-8 made of whole
+ * characters (RFC 3629: no overlong forms, surrogates or code points above
+ * U+10FFFF). It stops before the first 16-byte block holding an error and
+ * before the last (partial) block, backed up to the start of a character, so
+ * it may be shorter than the longest valid prefix by up to 19 bytes, never
+ * longer. p must start at a character. 0 on a machine without SSSE3. */
+size_t jx_utf8_valid_prefix(const unsigned char *p, size_t n);
+
+#endif
