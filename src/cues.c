@@ -50,6 +50,7 @@ static const char *const none_w[] = {"无", "无。", "没有", "暂无", "无�
 #define NBUCKETS 256
 #define BUCKET_DEPTH 8
 static uint8_t buckets[NBUCKETS][BUCKET_DEPTH];
+static uint8_t kwlen[NKEYWORDS];
 static int buckets_ready;
 
 static unsigned bucket_of(const unsigned char *s) { return (s[0] * 7u + s[1] * 131u + s[2] * 31u) & (NBUCKETS - 1); }
@@ -57,6 +58,7 @@ static unsigned bucket_of(const unsigned char *s) { return (s[0] * 7u + s[1] * 1
 static void build_buckets(void)
 {
     for (size_t k = 0; k < NKEYWORDS; k++) {
+        kwlen[k] = (uint8_t)strlen(keywords[k].w);
         uint8_t *b = buckets[bucket_of((const unsigned char *)keywords[k].w)];
         for (int i = 0; i < BUCKET_DEPTH - 1; i++)
             if (!b[i]) {
@@ -95,10 +97,11 @@ struct jx_cues jx_cues_of(const jx_cell *c)
     } else if (jx_rate_parse(c->s, n, &d, &form) == 1 && (form == JX_RATE_PERCENT || form == JX_RATE_FW_PERCENT)) {
         f.percent = 1;
     }
-    for (const char *const *w = none_w; *w; w++)
-        if (n == strlen(*w) && memcmp(s, *w, n) == 0) f.none = 1;
-    for (const char *const *w = target_lead; *w && !f.target_w; w++)
-        if (n >= strlen(*w) && memcmp(s, *w, strlen(*w)) == 0) f.target_w = 1;
+    /* every word of these lists is CJK: the cell's first byte rules most out */
+    for (const char *const *w = none_w; *w && s[0] >= 0xE0; w++)
+        if ((unsigned char)**w == s[0] && n == strlen(*w) && memcmp(s, *w, n) == 0) f.none = 1;
+    for (const char *const *w = target_lead; *w && !f.target_w && s[0] >= 0xE0; w++)
+        if ((unsigned char)**w == s[0] && n >= strlen(*w) && memcmp(s, *w, strlen(*w)) == 0) f.target_w = 1;
 
     unsigned bits = 0;
     int cjk = 0; /* CJK characters, to tell a bare figure ("≥90%") from prose */
@@ -113,11 +116,15 @@ struct jx_cues jx_cues_of(const jx_cell *c)
         cjk += b >= 0xE4 && b <= 0xE9;
         const uint8_t *bk = buckets[bucket_of(s + i)];
         for (int k = 0; k < BUCKET_DEPTH && bk[k]; k++) {
-            const char *w = keywords[bk[k] - 1].w;
-            size_t wl = strlen(w);
-            if (i + wl <= n && memcmp(s + i, w, wl) == 0) bits |= keywords[bk[k] - 1].bits;
+            /* a bucket also holds other first characters: those three bytes first */
+            const unsigned char *w = (const unsigned char *)keywords[bk[k] - 1].w;
+            size_t wl = kwlen[bk[k] - 1];
+            if (w[0] == b && w[1] == s[i + 1] && w[2] == s[i + 2] && i + wl <= n &&
+                (wl == 3 || memcmp(s + i + 3, w + 3, wl - 3) == 0))
+                bits |= keywords[bk[k] - 1].bits;
         }
-        if (!f.day_date && memcmp(s + i, "月", 3) == 0) f.day_date = day_date_at(s, i, n);
+        /* 月 is E6 9C 88 */
+        if (!f.day_date && b == 0xE6 && s[i + 1] == 0x9C && s[i + 2] == 0x88) f.day_date = day_date_at(s, i, n);
         i += 2; /* rest of this 3-byte character */
     }
     f.sat = !!(bits & C_SAT);

@@ -487,4 +487,15 @@ t.test("project: a failing rule is reported once and switched off", function()
   t.eq(check.project(project{ name = "一个很长的培训项目" }, DOC), {}, "configure switches the others off")
 end)
 
+t.test("the word lists of the C text rules are check.lua's", function()
+  local src = slurp("src/check_text.c")
+  for _, name in ipairs{ "vague_words", "growth_words" } do
+    local body = src:match(name .. "%[%] = (%b{})")
+    t.ok(body, name .. " in src/check_text.c")
+    local c = {}
+    for w in body:gmatch('"([^"]*)"') do c[#c + 1] = w end
+    t.eq(c, check[name], name)
+  end
+end)
+
 t.done()
