@@ -57,6 +57,40 @@ static int grow_items(jx_icell *c, int need)
     return 0;
 }
 
+/* ---- byte classes ---- */
+
+/* What a byte can start for the cell-level passes. Only bytes outside
+ * 80-BF are listed, so a pass may step over every unlisted byte one at a
+ * time: it skips the continuation bytes of a character, which start
+ * nothing, and lands on the same characters as stepping by `char`. */
+enum {
+    B_JUNK = 1,   /* trim's one-byte junk: blank, \n \r , ; : */
+    B_HARD = 2,   /* ; \n \r: hard_split */
+    B_SOFT = 4,   /* ,: soft_split, unless inside a number */
+    B_DIGIT = 8,  /* 0-9 */
+    B_EF = 16,    /* ０-９ ．；，：（ */
+    B_E3 = 32,    /* U+3000 、。 */
+    B_LEAD = 64,  /* C2 E2: NBSP, ①-⑳ */
+    B_MARK = 128  /* blank ( , ; :: find_markers' bsep and cand_a */
+};
+
+static const jx_u8 bclass[256] = {
+    [' '] = B_JUNK | B_MARK, ['\t'] = B_JUNK | B_MARK, ['\n'] = B_JUNK | B_HARD, ['\r'] = B_JUNK | B_HARD,
+    [','] = B_JUNK | B_SOFT | B_MARK, [';'] = B_JUNK | B_HARD | B_MARK, [':'] = B_JUNK | B_MARK,
+    ['('] = B_MARK, ['0'] = B_DIGIT, ['1'] = B_DIGIT, ['2'] = B_DIGIT, ['3'] = B_DIGIT, ['4'] = B_DIGIT,
+    ['5'] = B_DIGIT, ['6'] = B_DIGIT, ['7'] = B_DIGIT, ['8'] = B_DIGIT, ['9'] = B_DIGIT,
+    [0xC2] = B_LEAD, [0xE2] = B_LEAD, [0xE3] = B_E3, [0xEF] = B_EF,
+};
+
+/* The first byte from i on (before end) of a class in want; end if none.
+ * Four bytes a step while none of them is. */
+static int skip_to(const jx_u8 *t, int i, int end, int want)
+{
+    while (end - i >= 4 && !((bclass[t[i]] | bclass[t[i + 1]] | bclass[t[i + 2]] | bclass[t[i + 3]]) & want)) i += 4;
+    while (i < end && !(bclass[t[i]] & want)) i++;
+    return i;
+}
+
 /* ---- trimming ---- */
 
 /* The 3-byte characters of trim's junk set (and, with subj, of sjunk). */
@@ -69,28 +103,33 @@ static int junk3(const jx_u8 *p, int subj)
     return subj && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x9C || p[2] == 0x9D); /* “ ” */
 }
 
-static int junk1(jx_u8 b, int subj)
-{
-    return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == ',' || b == ';' || b == ':' ||
-           (subj && (b == '(' || b == ')'));
-}
-
 /* indicator.lua's trim over t[*s, *e), byte for byte: blanks and separators
- * off both ends (with subj, also brackets and quotes: sjunk). */
+ * off both ends (with subj, also brackets and quotes: sjunk). Every junk
+ * character starts with a byte of B_JUNK, B_LEAD, B_E3 or B_EF, or a
+ * bracket, and ends with a byte of B_JUNK or one of 80-BF. */
 static void trim(const jx_u8 *t, int *s, int *e, int subj)
 {
     int i = *s, j = *e;
     while (i < j) {
-        if (junk1(t[i], subj)) i += 1;
-        else if (j - i >= 2 && t[i] == 0xC2 && t[i + 1] == 0xA0) i += 2;
+        jx_u8 b = t[i], c = bclass[b];
+        if (c & B_JUNK || (subj && (b == '(' || b == ')'))) i += 1;
+        else if (!(c & (B_LEAD | B_E3 | B_EF))) break;
+        else if (j - i >= 2 && b == 0xC2 && t[i + 1] == 0xA0) i += 2;
         else if (j - i >= 3 && junk3(t + i, subj)) i += 3;
         else break;
     }
     while (j > i) {
-        if (junk1(t[j - 1], subj)) j -= 1;
-        else if (j - 2 >= i && t[j - 2] == 0xC2 && t[j - 1] == 0xA0) j -= 2;
-        else if (j - 3 >= i && junk3(t + j - 3, subj)) j -= 3;
-        else break;
+        jx_u8 b = t[j - 1];
+        if (b < 0x80) {
+            if (bclass[b] & B_JUNK || (subj && (b == '(' || b == ')'))) j -= 1;
+            else break;
+        } else if (j - 2 >= i && t[j - 2] == 0xC2 && b == 0xA0) {
+            j -= 2;
+        } else if (j - 3 >= i && junk3(t + j - 3, subj)) {
+            j -= 3;
+        } else {
+            break;
+        }
     }
     *s = i, *e = j;
 }
@@ -157,23 +196,25 @@ static int offer(jx_icell *c, seq *q, int s, int e, int n, int fam)
 }
 
 /* marker_scan and find_markers: the item markers 1, 2, 3 … of one family, in
- * order; their count (a cell is numbered from 2 on), or -1 out of memory. */
-static int find_markers(jx_icell *c)
+ * order; their count (a cell is numbered from 2 on), or -1 out of memory.
+ * *hard tells whether the text holds a separator of hard_split: none is part
+ * of a marker or a number, so each is seen here, alone or in a bsep run. */
+static int find_markers(jx_icell *c, int *hard)
 {
     const jx_u8 *t = (const jx_u8 *)c->text;
     int len = c->len, i = 0, r, n, fam;
+    *hard = 0;
     seq q = {1, 0, 0, 0};
     if ((r = cand_b(t, 0, len, &n, &fam)) >= 0 || (r = cand_a(t, 0, len, &n, &fam)) >= 0) {
         if (offer(c, &q, 0, r, n, fam) < 0) return -1;
         i = r;
     }
-    while (i < len) {
-        if (jx_ind_ideograph(t, i, len)) {
-            i += 3;
-            continue;
-        }
+    while ((i = skip_to(t, i, len, B_MARK | B_DIGIT | B_EF | B_E3 | B_LEAD | B_HARD)) < len) {
         int k = i, b;
-        while (k < len && (b = bsep_len(t, k, len))) k += b;
+        while (k < len && (b = bsep_len(t, k, len))) {
+            *hard |= b == 1 ? t[k] == ';' : b == 3 && t[k] == 0xEF && t[k + 2] == 0x9B;
+            k += b;
+        }
         if (k > i) { /* bsep^1 * cand_b; failing that, nothing starts inside the run */
             if ((r = cand_b(t, k, len, &n, &fam)) >= 0) {
                 if (offer(c, &q, k, r, n, fam) < 0) return -1;
@@ -189,6 +230,7 @@ static int find_markers(jx_icell *c)
         } else if ((r = jx_ind_num_skip(t, i, len)) >= 0) {
             i = r;
         } else {
+            *hard |= t[i] == '\n' || t[i] == '\r';
             i += jx_ind_charlen(t, i, len);
         }
     }
@@ -212,6 +254,7 @@ static int na_cell(const char *s, int n)
 {
     static const char *const cells[] = {"无", "不适用", "不涉及", "无此项", "-", "—",   "——",
                                         "－", "/",      "／",     "N/A",    "n/a", "NA", NULL};
+    if (n > 9) return 0; /* longer than any of them */
     for (int k = 0; cells[k]; k++)
         if ((int)strlen(cells[k]) == n && !memcmp(cells[k], s, (size_t)n)) return 1;
     return 0;
@@ -310,18 +353,23 @@ static int sep_len(const jx_u8 *t, int i, int end, int soft)
 }
 
 /* The end of splitter's seg at i: (number + (char - sep))^0, so that a
- * thousands comma inside a number does not split. */
+ * thousands comma inside a number does not split. Of the separators only
+ * "," can be part of a number, so the hard ones are found without reading
+ * numbers. */
 static int seg_end(const jx_u8 *t, int i, int end, int soft)
 {
-    while (i < end) {
-        if (jx_ind_ideograph(t, i, end)) {
-            i += 3;
-            continue;
+    int want = soft ? B_SOFT | B_DIGIT | B_EF | B_E3 : B_HARD | B_EF;
+    while ((i = skip_to(t, i, end, want)) < end) {
+        if (soft && (bclass[t[i]] & (B_DIGIT | B_EF))) {
+            int r = jx_ind_number(t, i, end);
+            if (r >= 0) i = r;
+            else if (sep_len(t, i, end, soft)) break;
+            else i++;
+        } else if (sep_len(t, i, end, soft)) {
+            break;
+        } else {
+            i++;
         }
-        int r = jx_ind_number(t, i, end);
-        if (r >= 0) i = r;
-        else if (sep_len(t, i, end, soft)) break;
-        else i += jx_ind_charlen(t, i, end);
     }
     return i;
 }
@@ -339,19 +387,22 @@ static int has_numeric(const jx_icell *c, int *cursor, int m1, int s, int e)
 }
 
 /* split_plain: items on ；/; always, and on ，,。、 only when every piece
- * carries its own number. 0, or -1 out of memory. */
-static int split_plain(jx_icell *c)
+ * carries its own number; hard: whether the text has a ；/; at all.
+ * 0, or -1 out of memory. */
+static int split_plain(jx_icell *c, int hard)
 {
     const jx_u8 *t = (const jx_u8 *)c->text;
     int len = c->len;
     for (int hs = 0;;) {
-        int he = seg_end(t, hs, len, 0), a = hs, b = he;
+        int he = hard ? seg_end(t, hs, len, 0) : len, a = hs, b = he;
         trim(t, &a, &b, 0);
         if (a < b) {
             int h0 = c->nms;
-            if (jx_ind_scan(c, hs, he) < 0) return -1;
-            int h1 = c->nms, base = c->nitems, np = 0, all = 1, cursor = h0;
-            for (int ps = hs;;) { /* the pieces, kept in c->items[base …] */
+            if (jx_ind_scan(c, hs, he, 0) < 0) return -1;
+            int h1 = c->nms, base = c->nitems, np = 0, all = 1, cursor = h0, nnum = 0;
+            for (int k = h0; k < h1 && nnum < 2; k++) nnum += numeric(c->ms[k].kind);
+            /* pieces each with a number of their own need two numbers */
+            for (int ps = hs; nnum >= 2;) { /* the pieces, kept in c->items[base …] */
                 int pe = seg_end(t, ps, he, 1);
                 a = ps, b = pe;
                 trim(t, &a, &b, 0);
@@ -389,7 +440,7 @@ int jx_ind_parse(jx_icell *c, const char *text, size_t len)
 {
     if (reset(c, text, len) < 0) return -1;
     const jx_u8 *t = (const jx_u8 *)text;
-    int nmark = find_markers(c);
+    int hard, nmark = find_markers(c, &hard);
     if (nmark < 0) goto nomem;
     if (nmark >= 2) {
         int ps = 0, pe = c->items[0].s;
@@ -398,10 +449,10 @@ int jx_ind_parse(jx_icell *c, const char *text, size_t len)
         c->numbered = 1;
         for (int k = 0; k < nmark; k++) {
             int s = c->items[k].e, stop = k + 1 < nmark ? c->items[k + 1].s : c->len, m0 = c->nms;
-            if (jx_ind_scan(c, s, stop) < 0 || make_item(c, k, s, stop, k + 1, m0, c->nms - m0) < 0) goto nomem;
+            if (jx_ind_scan(c, s, stop, 0) < 0 || make_item(c, k, s, stop, k + 1, m0, c->nms - m0) < 0) goto nomem;
         }
         c->nitems = nmark;
-    } else if (split_plain(c) < 0) {
+    } else if (split_plain(c, hard) < 0) {
         goto nomem;
     }
     return 0;
@@ -420,9 +471,18 @@ int jx_ind_find_dates(jx_icell *c, const char *text, size_t len)
 int jx_ind_has_operator(jx_icell *scratch, const char *text, size_t len)
 {
     if (reset(scratch, text, len) < 0) return -1;
-    if (jx_ind_has_symbol((const jx_u8 *)text, scratch->len)) return 1;
-    if (jx_ind_scan(scratch, 0, scratch->len) < 0) return reset(scratch, NULL, 0), -1;
-    for (int k = 0; k < scratch->nms; k++)
-        if (scratch->ms[k].op_s >= 0) return 1;
-    return 0;
+    const jx_u8 *t = (const jx_u8 *)text;
+    int n = scratch->len, seen = 0, clen;
+    jx_ind_vocab_init();
+    /* A symbol anywhere answers yes. Otherwise only a quantity with an
+     * operator as written does, and it needs a number and such an operator:
+     * without both characters in the text there is nothing to scan for. */
+    const jx_ichar *ch;
+    for (int i = 0; (i = jx_ind_seek(t, i, n, JX_C_SYM | JX_C_NUM | JX_C_OPW, &ch, &clen)) < n; i += clen) {
+        if ((ch->flags & JX_C_SYM) && jx_ind_symbol_at(t, i, n)) return 1;
+        seen |= ch->flags;
+    }
+    if (!(seen & JX_C_NUM) || !(seen & JX_C_OPW)) return 0;
+    if (jx_ind_scan(scratch, 0, n, 1) < 0) return reset(scratch, NULL, 0), -1;
+    return scratch->nms > 0 && scratch->ms[scratch->nms - 1].op_s >= 0;
 }

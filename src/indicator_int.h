@@ -74,30 +74,82 @@ typedef struct {
     unsigned char len, kind, flags;
 } jx_iword;
 
-/* Flags of the character a position starts with. */
+/* Flags of the character a position starts with (below 1 << JX_KEY_SHIFT). */
 enum {
     JX_C_START = 1, /* the scanner tries a value there (indicator.lua's `start`) */
-    JX_C_DATE = 2   /* a date, a bare year or a number can start there */
+    JX_C_DATE = 2,  /* a date, a bare year or a number can start there */
+    JX_C_NUM = 4,   /* `number` or `cn_num` can start there: a digit, 零-九, 十 */
+    JX_C_DLB = 8,   /* a deadline word before a date (截至, 不晚于, ≤ …) can start there */
+    JX_C_DCORE = 16, /* date_core can start there: a digit, 上 下 第 一 二 三 四 年 */
+    JX_C_OPW = 32,  /* an operator that has_operator counts (hard ops_before, ops_after
+                       but 左右) can start there */
+    JX_C_SYM = 64   /* an operator symbol of has_operator can start there */
 };
 
 typedef struct {
-    uint32_t key; /* the character's bytes, packed; 0: free slot */
     unsigned char flags;
-    unsigned char n[JX_NVOCAB];      /* words of each vocabulary starting with it */
-    unsigned short first[JX_NVOCAB]; /* the first of them in jx_ind_words order */
+    unsigned char n[JX_NVOCAB];     /* words of each vocabulary starting with it */
+    unsigned char first[JX_NVOCAB]; /* the first of them, longest first */
 } jx_ichar;
 
-/* The entry of the character at i (i < end), its length in *clen; NULL when
- * it starts no word and has no flag. The tables are built on first use. */
-const jx_ichar *jx_ind_char(const jx_u8 *t, int i, int end, int *clen);
+/* The character index (indicator_vocab.c), filled by jx_ind_vocab_init.
+ * c1 maps an ASCII byte to its key, c3row and c3 a 3-byte character by its
+ * 16 payload bits (4 + 6 bits to a row, 6 bits within it). A key holds the
+ * character's flags in its low bits, so that the scanning loops test them
+ * without reading the entry, and the entry's index above them: chars[0] is
+ * that of every character that starts no word and has no flag. One struct,
+ * so that the loops address all of it from one register. */
+#define JX_NCHARS 512
+#define JX_KEY_SHIFT 7
+typedef struct {
+    unsigned short c1[128];
+    unsigned short c3row[1024];
+    unsigned short c3[JX_NCHARS][64];
+    jx_ichar chars[JX_NCHARS];
+} jx_iindex;
+extern jx_iindex jx_ind_index;
+extern int jx_ind_ready;
+
+/* Builds the index once; every entry point that reads characters calls it. */
+void jx_ind_vocab_build(void);
+static inline void jx_ind_vocab_init(void)
+{
+    if (!jx_ind_ready) jx_ind_vocab_build();
+}
+
+/* The key of the character at i (i < end), its length in *clen. */
+static inline unsigned jx_ind_key(const jx_u8 *t, int i, int end, int *clen)
+{
+    const jx_iindex *x = &jx_ind_index;
+    unsigned b = t[i];
+    if (b < 0x80) return *clen = 1, x->c1[b];
+    if ((b & 0xF0) == 0xE0 && end - i >= 3) {
+        unsigned p1 = t[i + 1] ^ 0x80u, p2 = t[i + 2] ^ 0x80u; /* payloads, when below 0x40 */
+        if ((p1 | p2) < 0x40) return *clen = 3, x->c3[x->c3row[(b & 0x0F) << 6 | p1]][p2];
+        return *clen = 1, 0;
+    }
+    return *clen = jx_ind_charlen(t, i, end), 0;
+}
+
+/* The entry of the character at i (i < end), its length in *clen; never
+ * NULL. Needs jx_ind_vocab_init. */
+static inline const jx_ichar *jx_ind_char(const jx_u8 *t, int i, int end, int *clen)
+{
+    return &jx_ind_index.chars[jx_ind_key(t, i, end, clen) >> JX_KEY_SHIFT];
+}
+
+/* The first character from i on (before end) with one of the flags of mask:
+ * its position (end when none), its entry in *ch and length in *clen. Steps
+ * as `char` does. */
+int jx_ind_seek(const jx_u8 *t, int i, int end, unsigned mask, const jx_ichar **ch, int *clen);
 
 /* The longest word of vocabulary v at i whose guard holds (the order of
  * indicator.lua's choice()), given ch = jx_ind_char(t, i, end, …); NULL if none. */
 const jx_iword *jx_ind_word(int v, const jx_ichar *ch, const jx_u8 *t, int i, int end);
 
 /* 1 when an operator symbol of has_operator (a hard, non-CJK ops_before word)
- * starts at some byte of t[0, len). */
-int jx_ind_has_symbol(const jx_u8 *t, int len);
+ * starts at i; only a character flagged JX_C_SYM can start one. */
+int jx_ind_symbol_at(const jx_u8 *t, int i, int len);
 
 /* ---- numbers and mentions (indicator_scan.c) ---- */
 
@@ -126,8 +178,10 @@ long long jx_ind_intval(const char *s, int n);
 /* A fresh mention at the end of c->ms, every span "none"; NULL when out of memory. */
 jx_imention *jx_ind_new_mention(jx_icell *c);
 
-/* scan_pat over c->text[s, e): appends its mentions to c->ms. 0, or -1 out of memory. */
-int jx_ind_scan(jx_icell *c, int s, int e);
+/* scan_pat over c->text[s, e): appends its mentions to c->ms. 0, or -1 out
+ * of memory. With until_op it stops after the first mention with an op_text
+ * (has_operator needs no more). */
+int jx_ind_scan(jx_icell *c, int s, int e, int until_op);
 
 /* year_scan_pat over the whole of c->text: appends to c->ms. 0, or -1. */
 int jx_ind_scan_dates(jx_icell *c);

@@ -309,6 +309,7 @@ static int period_core(const jx_u8 *t, int i, int end, dcap *k)
     static const lit words[] = {W("年底"), W("年末"), W("年内")};
     static const int yp[] = {YP_END, YP_END, YP_WITHIN};
     int j, x;
+    if (i < end && (t[i] < 0x80 || t[i] == 0xEF)) return quarter_at(t, i, end, k); /* only "3季度" can follow */
     if ((j = half_at(t, i, end, k)) >= 0 || (j = quarter_at(t, i, end, k)) >= 0) return j;
     if ((j = one_of(t, i, end, words, NLITS(words), &x)) >= 0) return k->yp = yp[x], j;
     return JX_NOMATCH;
@@ -331,10 +332,22 @@ static int month_rest(const jx_u8 *t, int j, int end, dcap *k)
 
 static int date_sep(const jx_u8 *t, int i, int end) { return i < end && (t[i] == '-' || t[i] == '/' || t[i] == '.'); }
 
+/* Whether date_core can match at i, a digit: d4 needs four digits and a
+ * separator or 年 after them, d12 one or two and 月, quarter one and 季. */
+static int digit_date(const jx_u8 *t, int i, int end)
+{
+    int v, n, nd = 0;
+    while ((n = jx_ind_digit(t, i, end, &v))) i += n, nd++;
+    if (nd == 4) return date_sep(t, i, end) || JX_LIT(i, "年") >= 0;
+    if (nd > 2) return 0;
+    return JX_LIT(i, "月") >= 0 || (nd == 1 && JX_LIT(i, "季") >= 0);
+}
+
 static int date_core(const jx_u8 *t, int i, int end, dcap *k)
 {
     int y, m, d, j, r;
     dcap_clear(k);
+    if (i < end && (t[i] < 0x80 || t[i] == 0xEF) && !digit_date(t, i, end)) return JX_NOMATCH;
     if ((j = d4(t, i, end, &y)) >= 0) {
         /* y-m-d, y/m/d, y.m.d */
         if (date_sep(t, j, end) && (r = d12(t, j + 1, end, &m)) >= 0 && date_sep(t, r, end) &&
@@ -429,13 +442,19 @@ static int deadline_after(const jx_u8 *t, int i, int end)
     return JX_NOMATCH;
 }
 
-/* date_p at i: appends a date or period mention; its end, JX_NOMATCH or JX_NOMEM. */
-static int date_at(jx_icell *c, const jx_u8 *t, int i, int end)
+/* date_p at i, ch the character there: appends a date or period mention;
+ * its end, JX_NOMATCH or JX_NOMEM. */
+static int date_at(jx_icell *c, const jx_u8 *t, int i, int end, const jx_ichar *ch)
 {
-    int j = i, dl = 0, r;
+    int j = i, dl = 0, r, clen;
     dcap k;
     jx_idate date;
-    if ((r = deadline_before(t, j, end)) >= 0) dl = 1, j = skip_sp(t, r, end);
+    if ((ch->flags & JX_C_DLB) && (r = deadline_before(t, j, end)) >= 0) {
+        dl = 1, j = skip_sp(t, r, end);
+        if (j >= end) return JX_NOMATCH;
+        ch = jx_ind_char(t, j, end, &clen);
+    }
+    if (!(ch->flags & JX_C_DCORE)) return JX_NOMATCH; /* date_core would fail at its first character */
     if ((j = date_core(t, j, end, &k)) < 0) return JX_NOMATCH;
     if ((r = deadline_after(t, skip_sp(t, j, end), end)) >= 0) dl = 1, j = r;
     if (make_date(&k, &date) < 0) return JX_NOMATCH;
@@ -494,6 +513,7 @@ static int value_at(jx_icell *c, const jx_u8 *t, int i, int end, const jx_ichar 
     int j = i, k, r, cn = -1, more = 0, mult = -1, u_s = -1;
     const jx_iword *b = jx_ind_word(JX_V_OPB, ch, t, i, end), *a = NULL, *u = NULL;
     if (b) j = skip_sp(t, i + b->len, end);
+    else if (!(ch->flags & JX_C_NUM)) return JX_NOMATCH; /* no number can start at i */
     int v_s = j, v_e = jx_ind_number(t, j, end);
     if (v_e < 0 && (v_e = jx_ind_cn_num(t, j, end, &cn)) < 0) return JX_NOMATCH;
     j = v_e;
@@ -566,26 +586,46 @@ static int ordinal(const jx_u8 *t, int i, int end)
     return k > j ? k : JX_NOMATCH;
 }
 
-int jx_ind_scan(jx_icell *c, int s, int e)
+/* scan_pat's alternatives at i, ch the character there (a JX_C_START one):
+ * a mention appended, or an ordinal or number stepped over; the end,
+ * JX_NOMATCH or JX_NOMEM. Kept out of the scanning loops, which then hold
+ * their few variables in registers. */
+static __attribute__((noinline)) int mention_at(jx_icell *c, const jx_u8 *t, int i, int e, const jx_ichar *ch)
+{
+    /* only a date character can start date_p */
+    int r = ch->flags & JX_C_DATE ? date_at(c, t, i, e, ch) : JX_NOMATCH;
+    if (r == JX_NOMATCH) r = value_at(c, t, i, e, ch);
+    if (r == JX_NOMATCH) r = qual_at(c, t, i, e, ch);
+    if (r == JX_NOMATCH) r = ordinal(t, i, e);
+    if (r == JX_NOMATCH) r = jx_ind_num_skip(t, i, e);
+    return r;
+}
+
+/* year_scan_pat's alternatives at i, ch the character there (a JX_C_DATE one). */
+static __attribute__((noinline)) int year_at(jx_icell *c, const jx_u8 *t, int i, int e, const jx_ichar *ch)
+{
+    int r = date_at(c, t, i, e, ch);
+    if (r == JX_NOMATCH) r = bare_year(c, t, i, e);
+    if (r == JX_NOMATCH) r = jx_ind_num_skip(t, i, e);
+    return r;
+}
+
+int jx_ind_scan(jx_icell *c, int s, int e, int until_op)
 {
     const jx_u8 *t = (const jx_u8 *)c->text;
     int i = s, clen;
-    while (i < e) {
-        const jx_ichar *ch = jx_ind_char(t, i, e, &clen);
-        if (ch && (ch->flags & JX_C_START)) {
-            /* only a date character can start date_p */
-            int r = ch->flags & JX_C_DATE ? date_at(c, t, i, e) : JX_NOMATCH;
-            if (r == JX_NOMATCH) r = value_at(c, t, i, e, ch);
-            if (r == JX_NOMATCH) r = qual_at(c, t, i, e, ch);
-            if (r == JX_NOMATCH) r = ordinal(t, i, e);
-            if (r == JX_NOMATCH) r = jx_ind_num_skip(t, i, e);
-            if (r == JX_NOMEM) return -1;
-            if (r >= 0) {
-                i = r;
-                continue;
-            }
+    jx_ind_vocab_init();
+    const jx_ichar *ch;
+    while ((i = jx_ind_seek(t, i, e, JX_C_START, &ch, &clen)) < e) {
+        int n0 = c->nms, r = mention_at(c, t, i, e, ch);
+        if (r == JX_NOMEM) return -1;
+        if (r < 0) {
+            i += clen;
+            continue;
         }
-        i += clen;
+        /* only a quantity gets an op_text */
+        if (until_op && c->nms > n0 && c->ms[c->nms - 1].op_s >= 0) return 0;
+        i = r;
     }
     return 0;
 }
@@ -594,19 +634,12 @@ int jx_ind_scan_dates(jx_icell *c)
 {
     const jx_u8 *t = (const jx_u8 *)c->text;
     int i = 0, e = c->len, clen;
-    while (i < e) {
-        const jx_ichar *ch = jx_ind_char(t, i, e, &clen);
-        if (ch && (ch->flags & JX_C_DATE)) {
-            int r = date_at(c, t, i, e);
-            if (r == JX_NOMATCH) r = bare_year(c, t, i, e);
-            if (r == JX_NOMATCH) r = jx_ind_num_skip(t, i, e);
-            if (r == JX_NOMEM) return -1;
-            if (r >= 0) {
-                i = r;
-                continue;
-            }
-        }
-        i += clen;
+    jx_ind_vocab_init();
+    const jx_ichar *ch;
+    while ((i = jx_ind_seek(t, i, e, JX_C_DATE, &ch, &clen)) < e) {
+        int r = year_at(c, t, i, e, ch);
+        if (r == JX_NOMEM) return -1;
+        i = r >= 0 ? r : i + clen;
     }
     return 0;
 }

@@ -1,6 +1,6 @@
 /* The built-in vocabulary of lua/jixiao/indicator.lua (units, operators,
  * qualitative words) and the character index the scanner reads it through:
- * one hash probe per character says whether a value may start there and
+ * two table reads per character say whether a value may start there and
  * which words begin with it, longest first, as LPeg's choice() tries them. */
 #include <stdlib.h>
 
@@ -115,134 +115,181 @@ static const struct {
 };
 
 /* The characters the scanner starts at besides the first characters of
- * ops_before and quals (indicator.lua's start_words, cn_digit, 十, digits),
- * and those a date, a bare year or a number starts with (for find_dates). */
+ * ops_before and quals (indicator.lua's start_words, cn_digit, 十, digits);
+ * those date_p's deadline words (indicator_scan.c's deadline_before) and its
+ * date_core start with; the Chinese numerals of `cn_num`. */
 static const char *const start_chars[] = {"第", "上", "下", "年", "截", "不", "最", "零", "〇", "一", "二",
                                           "两", "三", "四", "五", "六", "七", "八", "九", "十", NULL};
-static const char *const date_chars[] = {"截", "不", "最", "≤", "≦", "⩽", "<", "上", "下", "第",
-                                         "一", "二", "三", "四", "年", NULL};
+static const char *const dlb_chars[] = {"截", "不", "最", "≤", "≦", "⩽", "<", NULL};
+static const char *const dcore_chars[] = {"上", "下", "第", "一", "二", "三", "四", "年", NULL};
+static const char *const cn_chars[] = {"零", "〇", "一", "二", "两", "三", "四", "五",
+                                       "六", "七", "八", "九", "十", NULL};
 
 /* ---- the index, built once and read-only afterwards ---- */
 
 #define MAXWORDS 128
-#define NSLOTS 512 /* a power of two, well above the characters indexed */
 
 static const jx_iword *order[JX_NVOCAB][MAXWORDS];
-static jx_ichar slots[NSLOTS];
-/* Which characters have a slot, for the common case of one that has none:
- * ASCII by byte, 3-byte characters by their 16 payload bits. */
-static uint64_t has1[2], has3[1024];
+jx_iindex jx_ind_index;
+int jx_ind_ready;
+static int nchars = 1, nrows = 1; /* entry 0 and row 0: nothing */
 static const jx_iword *symbols[16]; /* has_operator's symbols */
 static int nsymbols;
-static unsigned char symbol_lead[256];
-static int ready;
 
-/* The bytes of a 1- or 3-byte character, packed; 0 for any other length. */
-static uint32_t pack(const jx_u8 *p, int n)
-{
-    if (n == 1) return p[0];
-    if (n == 3) return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
-    return 0;
-}
-
-static unsigned slot_of(uint32_t key) { return (key * 2654435761u) >> 23 & (NSLOTS - 1); }
-
-static uint32_t first_key(const char *w)
+/* The key of the character w starts with, claimed if new; w's first
+ * character has 1 or 3 bytes. */
+static unsigned short *claim_key(const char *w)
 {
     const jx_u8 *p = (const jx_u8 *)w;
-    return pack(p, jx_ind_charlen(p, 0, (int)strlen(w)));
+    unsigned short *key;
+    if (p[0] < 0x80) {
+        key = &jx_ind_index.c1[p[0]];
+    } else {
+        unsigned short *row = &jx_ind_index.c3row[(p[0] & 0x0F) << 6 | (p[1] & 0x3F)];
+        if (!*row) *row = (unsigned short)nrows++;
+        key = &jx_ind_index.c3[*row][p[2] & 0x3F];
+    }
+    if (!*key) *key = (unsigned short)(nchars++ << JX_KEY_SHIFT);
+    return key;
 }
 
-/* The slot of key, claimed if new. */
-static jx_ichar *claim(uint32_t key)
+/* The entry of the character w starts with, claimed if new. */
+static jx_ichar *claim(const char *w) { return &jx_ind_index.chars[*claim_key(w) >> JX_KEY_SHIFT]; }
+
+/* Copies the flags of every entry into its keys. */
+static void key_flags(void)
 {
-    if (key < 0x80) {
-        has1[key >> 6] |= 1ull << (key & 63);
-    } else {
-        unsigned b0 = key & 0xFF, b1 = key >> 8 & 0xFF, b2 = key >> 16 & 0xFF;
-        has3[(b0 & 0x0F) << 6 | (b1 & 0x3F)] |= 1ull << (b2 & 63);
-    }
-    unsigned k = slot_of(key);
-    while (slots[k].key && slots[k].key != key) k = (k + 1) & (NSLOTS - 1);
-    slots[k].key = key;
-    return &slots[k];
+    for (int b = 0; b < 128; b++)
+        jx_ind_index.c1[b] |= jx_ind_index.chars[jx_ind_index.c1[b] >> JX_KEY_SHIFT].flags;
+    for (int r = 0; r < nrows; r++)
+        for (int k = 0; k < 64; k++)
+            jx_ind_index.c3[r][k] |= jx_ind_index.chars[jx_ind_index.c3[r][k] >> JX_KEY_SHIFT].flags;
 }
+
+static int first_len(const char *w) { return jx_ind_charlen((const jx_u8 *)w, 0, (int)strlen(w)); }
 
 /* Longest first, so that 不低于 is tried before 低于 and 万元 before 元;
  * grouped by first character for the index. */
-static int by_key_then_length(const void *a, const void *b)
+static int by_first_then_length(const void *a, const void *b)
 {
     const jx_iword *x = *(const jx_iword *const *)a, *y = *(const jx_iword *const *)b;
-    uint32_t kx = first_key(x->w), ky = first_key(y->w);
-    if (kx != ky) return kx < ky ? -1 : 1;
+    int nx = first_len(x->w), ny = first_len(y->w);
+    int c = nx != ny ? nx - ny : memcmp(x->w, y->w, (size_t)nx);
+    if (c) return c;
     if (x->len != y->len) return x->len > y->len ? -1 : 1;
     return strcmp(x->w, y->w);
 }
 
-static void build(void)
+static int same_first(const char *a, const char *b)
+{
+    int n = first_len(a);
+    return n == first_len(b) && !memcmp(a, b, (size_t)n);
+}
+
+static void flag_all(const char *const *chars, int flags)
+{
+    for (int k = 0; chars[k]; k++) claim(chars[k])->flags |= (unsigned char)flags;
+}
+
+void jx_ind_vocab_build(void)
 {
     for (int v = 0; v < JX_NVOCAB; v++) {
         int n = vocab[v].n;
         for (int k = 0; k < n; k++) order[v][k] = &vocab[v].w[k];
-        qsort(order[v], (size_t)n, sizeof order[v][0], by_key_then_length);
+        qsort(order[v], (size_t)n, sizeof order[v][0], by_first_then_length);
         for (int k = 0; k < n;) {
-            uint32_t key = first_key(order[v][k]->w);
             int j = k;
-            while (j < n && first_key(order[v][j]->w) == key) j++;
-            jx_ichar *ch = claim(key);
-            ch->first[v] = (unsigned short)k;
+            while (j < n && same_first(order[v][j]->w, order[v][k]->w)) j++;
+            jx_ichar *ch = claim(order[v][k]->w);
+            ch->first[v] = (unsigned char)k;
             ch->n[v] = (unsigned char)(j - k);
             if (v == JX_V_OPB || v == JX_V_QUAL) ch->flags |= JX_C_START;
             k = j;
         }
     }
-    for (int k = 0; start_chars[k]; k++) claim(first_key(start_chars[k]))->flags |= JX_C_START;
-    for (int k = 0; date_chars[k]; k++) claim(first_key(date_chars[k]))->flags |= JX_C_DATE;
+    flag_all(start_chars, JX_C_START);
+    flag_all(dlb_chars, JX_C_DATE | JX_C_DLB);
+    flag_all(dcore_chars, JX_C_DATE | JX_C_DCORE);
+    flag_all(cn_chars, JX_C_NUM);
     for (int d = 0; d < 10; d++) {
-        jx_u8 fw[3] = {0xEF, 0xBC, (jx_u8)(0x90 + d)}; /* ０-９ */
-        claim((uint32_t)'0' + (uint32_t)d)->flags |= JX_C_START | JX_C_DATE;
-        claim(pack(fw, 3))->flags |= JX_C_START | JX_C_DATE;
+        char ascii[2] = {(char)('0' + d), 0}, fw[4] = {'\xEF', '\xBC', (char)(0x90 + d), 0}; /* ０-９ */
+        claim(ascii)->flags |= JX_C_START | JX_C_DATE | JX_C_NUM | JX_C_DCORE;
+        claim(fw)->flags |= JX_C_START | JX_C_DATE | JX_C_NUM | JX_C_DCORE;
     }
+    /* what sets a mention's op_text: a hard operator before the number or a
+     * non-approximate one after it */
+    for (int k = 0; k < COUNT(ops_before); k++)
+        if (ops_before[k].kind != JX_OP_NONE && !(ops_before[k].flags & JX_W_SOFT))
+            claim(ops_before[k].w)->flags |= JX_C_OPW;
+    for (int k = 0; k < COUNT(ops_after); k++)
+        if (!(ops_after[k].flags & JX_W_APPROX)) claim(ops_after[k].w)->flags |= JX_C_OPW;
     /* has_operator's symbols: the hard operators not spelt in CJK ideographs */
     for (int k = 0; k < COUNT(ops_before); k++) {
         const jx_iword *w = &ops_before[k];
         jx_u8 b = (jx_u8)w->w[0];
         if (w->kind == JX_OP_NONE || (w->flags & JX_W_SOFT) || (b >= 0xE4 && b <= 0xE9)) continue;
         symbols[nsymbols++] = w;
-        symbol_lead[b] = 1;
+        claim(w->w)->flags |= JX_C_SYM;
     }
-    ready = 1;
+    key_flags();
+    jx_ind_ready = 1;
 }
 
+#define NCLAIMS (COUNT(ops_before) + COUNT(ops_after) + COUNT(units) + COUNT(quals) + COUNT(start_chars) + \
+                 COUNT(dlb_chars) + COUNT(dcore_chars) + COUNT(cn_chars) + 20)
+_Static_assert(NCLAIMS < JX_NCHARS, "raise JX_NCHARS");
+_Static_assert(JX_NCHARS << JX_KEY_SHIFT <= 0x10000, "keys are unsigned short");
+_Static_assert(MAXWORDS <= 128, "jx_ichar holds word counts in bytes");
 _Static_assert(sizeof units / sizeof units[0] <= MAXWORDS, "raise MAXWORDS");
 _Static_assert(sizeof quals / sizeof quals[0] <= MAXWORDS, "raise MAXWORDS");
 _Static_assert(sizeof ops_before / sizeof ops_before[0] <= MAXWORDS, "raise MAXWORDS");
 
-const jx_ichar *jx_ind_char(const jx_u8 *t, int i, int end, int *clen)
+/* Most characters of a cell are ideographs that start nothing: the loop
+ * takes three bytes at once (in one load where it may read a fourth), checks
+ * they form a 3-byte character and reads its key from them. */
+int jx_ind_seek(const jx_u8 *t, int i, int end, unsigned mask, const jx_ichar **ch, int *clen)
 {
-    if (!ready) build();
-    int n = *clen = jx_ind_charlen(t, i, end);
-    uint32_t key;
-    if (n == 1) {
-        if (t[i] >= 0x80 || !(has1[t[i] >> 6] >> (t[i] & 63) & 1)) return NULL;
-        key = t[i];
-    } else if (n == 3) {
-        if (!(has3[(t[i] & 0x0F) << 6 | (t[i + 1] & 0x3F)] >> (t[i + 2] & 63) & 1)) return NULL;
-        key = pack(t + i, 3);
-    } else {
-        return NULL;
+    const jx_iindex *x = &jx_ind_index;
+    unsigned k;
+    while (i + 3 <= end) {
+        unsigned w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (i + 4 <= end) {
+            uint32_t w4;
+            memcpy(&w4, t + i, 4);
+            w = w4 & 0xFFFFFF;
+        } else
+#endif
+            w = (unsigned)t[i] | (unsigned)t[i + 1] << 8 | (unsigned)t[i + 2] << 16;
+        if ((w & 0xC0C0F0) == 0x8080E0) { /* E0-EF and two continuation bytes */
+            if ((k = x->c3[x->c3row[(w & 0x0F) << 6 | (w >> 8 & 0x3F)]][w >> 16 & 0x3F]) & mask) {
+                *clen = 3;
+                goto found;
+            }
+            i += 3;
+        } else if (!(w & 0x80)) {
+            if ((k = x->c1[w & 0x7F]) & mask) goto found1;
+            i++;
+        } else {
+            i += jx_ind_charlen(t, i, end);
+        }
     }
-    for (unsigned k = slot_of(key); slots[k].key; k = (k + 1) & (NSLOTS - 1))
-        if (slots[k].key == key) return &slots[k];
-    return NULL;
+    for (; i < end; i += *clen)
+        if ((k = jx_ind_key(t, i, end, clen)) & mask) goto found;
+    return end;
+found1:
+    *clen = 1;
+found:
+    *ch = &x->chars[k >> JX_KEY_SHIFT];
+    return i;
 }
 
 const jx_iword *jx_ind_word(int v, const jx_ichar *ch, const jx_u8 *t, int i, int end)
 {
-    if (!ch) return NULL;
+    int fl = t[i] < 0x80 ? 1 : 3; /* ch's length: the words share it, so it is not compared again */
     for (int k = ch->first[v], stop = k + ch->n[v]; k < stop; k++) {
         const jx_iword *w = order[v][k];
-        int j = jx_ind_lit(t, i, end, w->w, w->len);
+        int j = jx_ind_lit(t, i + fl, end, w->w + fl, w->len - fl);
         if (j < 0) continue;
         if (w->guard) {
             int blocked = 0;
@@ -255,14 +302,10 @@ const jx_iword *jx_ind_word(int v, const jx_ichar *ch, const jx_u8 *t, int i, in
     return NULL;
 }
 
-int jx_ind_has_symbol(const jx_u8 *t, int len)
+int jx_ind_symbol_at(const jx_u8 *t, int i, int len)
 {
-    if (!ready) build();
-    for (int i = 0; i < len; i++) {
-        if (!symbol_lead[t[i]]) continue;
-        for (int k = 0; k < nsymbols; k++)
-            if (jx_ind_lit(t, i, len, symbols[k]->w, symbols[k]->len) >= 0) return 1;
-    }
+    for (int k = 0; k < nsymbols; k++)
+        if (jx_ind_lit(t, i, len, symbols[k]->w, symbols[k]->len) >= 0) return 1;
     return 0;
 }
 
