@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,11 +67,20 @@ static size_t unit_read(jx_each_unit *u, void *buf, size_t cap)
 size_t jx_each_unit_copy(jx_each_unit *u, FILE *to, int drop)
 {
     char buf[65536];
-    size_t k, total = 0;
-    for (int at = 0; (k = unit_read(u, buf, sizeof buf)) > 0; at = 1) {
-        size_t from = !at && drop && buf[0] == drop;
-        total += fwrite(buf + from, 1, k - from, to);
+    size_t k = unit_read(u, buf, sizeof buf), from = drop && k && buf[0] == drop, total = 0;
+    if (k) total += fwrite(buf + from, 1, k - from, to);
+    /* A large output goes on file to file in the kernel, once what stdio
+     * holds is out; a small one stays one write among many in stdio's buffer. */
+    if (u->left >= (int64_t)sizeof buf && fflush(to) == 0) {
+        while (u->left > 0) {
+            off_t off = (off_t)u->off;
+            ssize_t n = sendfile(fileno(to), u->fd, &off, (size_t)u->left);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break; /* the rest through stdio, which reports errors as usual */
+            u->off += n, u->left -= n, total += (size_t)n;
+        }
     }
+    while ((k = unit_read(u, buf, sizeof buf)) > 0) total += fwrite(buf, 1, k, to);
     return total;
 }
 

@@ -56,3 +56,11 @@ check jobs_worker_killed "mkfifo $S/fifo
   grep -q \"^jixiao parse: $S/fifo: not read: the worker reading it stopped\" $S/k.err &&
   grep -q \"^jixiao parse: $GB: not read\" $S/k.err &&
   \"$JX\" parse --format jsonl $SEED > $S/seed.jsonl && cmp $S/k.out $S/seed.jsonl"
+
+# Outputs of more than 64 KB go from the workers' files to the output in the
+# kernel (sendfile): to a file, to -o, and through a pipe.
+check jobs_large_outputs "python3 tests/bench/gen.py --out $S/corpus --seed 3 --big-projects 300 --small-files 1 > /dev/null &&
+  same_as_serial parse json 2 $S/corpus/big.txt $SEED $S/corpus/big.txt &&
+  test \$(wc -c < $S/one.out) -gt 1000000 &&
+  \"$JX\" parse -j 2 --format json -o $S/big.json $S/corpus/big.txt $SEED $S/corpus/big.txt && cmp $S/big.json $S/one.out &&
+  \"$JX\" parse -j 2 --format json $S/corpus/big.txt $SEED $S/corpus/big.txt | cat > $S/piped.json && cmp $S/piped.json $S/one.out"
