@@ -52,6 +52,7 @@ static int bigrams(const char *s, int n, struct bigram **v, int *nv, int *cap)
         i += l;
     }
     int m = *nv - first;
+    if (m == 0) return 0; /* *v may still be NULL */
     struct bigram *b = *v + first;
     if (m > 48) {
         qsort(b, (size_t)m, sizeof *b, by_key);
@@ -129,7 +130,7 @@ int jx_ind_pair(const jx_icell *pt, const jx_icell *pr, int *out)
         int base = ng, ntb = bigrams(pt->text + ts, te - ts, &g, &ng, &gcap);
         if (ntb < 0) goto done;
         for (int j = 0; j < nr; j++) {
-            int score = overlap(g + base, ntb, g + at[2 * j], at[2 * j + 1]);
+            int score = ntb && at[2 * j + 1] ? overlap(g + base, ntb, g + at[2 * j], at[2 * j + 1]) : 0;
             const char *tu = unit_class(pt, t), *ru = unit_class(pr, &pr->items[j]);
             if (tu && ru && !strcmp(tu, ru)) score += 1000;
             if (score > 0) cands[ncand++] = (struct cand){k, j, score};
