@@ -9,7 +9,7 @@ set -e
 C=tests/fuzz/corpus
 D=tests/data
 rm -rf "$C"
-mkdir -p "$C/source" "$C/rows" "$C/header" "$C/table" "$C/values" "$C/json" "$C/url" "$C/http"
+mkdir -p "$C/source" "$C/rows" "$C/header" "$C/table" "$C/values" "$C/json" "$C/url" "$C/http" "$C/indicator"
 
 # Encodings: every sample, BOMs, binary look-alikes, cut sequences.
 for f in "$D"/enc/*.txt "$D"/enc/*.csv "$D"/enc/sample.* "$D"/variants/binary.bin \
@@ -89,4 +89,16 @@ printf 'HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nVary: Accept\r\
 printf 'HTTP/1.1 301 Moved Permanently\nLocation: https://ckan.example.org/api/3/action/resource_create\nContent-Length: 0\n\nHTTP/1.1 413 Payload Too Large\nContent-Type: text/html\nConnection: close\n\n<html><body><h1>413 Request Entity Too Large</h1></body></html>\041' > "$H/redirect-lf-413"
 printf 'HTTP/1.0 200\r\n\r\n' > "$H/bare-status"
 printf 'no status line: x\r\nA: b\r\n\r\nbody\070' > "$H/no-status"
+# Indicator cells for the C indicator reader; two cells split at a tab are a
+# target and its result (see tests/fuzz/fuzz_indicator.c).
+I=$C/indicator
+printf '≥90.00(%%)' > "$I/pct"
+printf '12次以上' > "$I/qty"
+printf '1.出勤天数≥110天 2.2020年7月26日完成发放' > "$I/numbered"
+printf '≥12次\t开展党员教育24次。' > "$I/judge"
+printf '台式电脑2台, 打印机2台\t台式电脑3台, 打印机5台' > "$I/pairs"
+printf '不适用' > "$I/na"
+printf '（1）满意度≥95%%；（2）投诉率≤1%%\t(1)满意度96%%;(2)投诉率0.5%%' > "$I/paren"
+printf '截至2021年12月底前完成，第三季度，上半年，约1.5万元左右' > "$I/dates"
+printf '１２３４５６．７８万元，1,200亿元，三十个' > "$I/wide"
 echo "seeds: $(find "$C" -type f | wc -l) files, $(find "$C" -type f -exec cat {} + | wc -c) bytes"
