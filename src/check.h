@@ -96,11 +96,13 @@ int jx_check_add(jx_check *ck, const char *id, const jx_doc *d, const jx_project
                  const char *text, size_t textlen, const char *fmt, ...) __attribute__((format(printf, 9, 10)));
 /* A bounded builder for a message's variable parts, cut at a character. It
  * holds more than a message keeps (jx_check_add cuts at 2 KB), so what a
- * finding shows never depends on where the builder stopped. Zero-initialise. */
+ * finding shows never depends on where the builder stopped. Start it with
+ * jx_check_buf_init, which clears one byte rather than the 4 KB. */
 typedef struct {
     char buf[4096];
     size_t n;
 } jx_check_buf;
+static inline void jx_check_buf_init(jx_check_buf *b) { b->n = 0, b->buf[0] = 0; }
 void jx_check_put(jx_check_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Sorts the pending findings: document-level first, then by line, column and

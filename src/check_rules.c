@@ -52,7 +52,8 @@ static void check_sum(jx_check *ck, const jx_doc *d, const jx_project *p, jx_fie
     jx_dec w, v, sum = jx_dec_from_int(0), diff;
     char a[JX_DEC_BUFSZ], b[JX_DEC_BUFSZ], c[JX_DEC_BUFSZ];
     if (jx_project_amount(p, d, whole, &w) != 1) return;
-    jx_check_buf expr = {.n = 0};
+    jx_check_buf expr;
+    jx_check_buf_init(&expr);
     int numbers = 0, shown = 0;
     for (int i = 0; i < nparts; i++) {
         if (!present(d, parts[i])) continue;
@@ -346,7 +347,8 @@ static void unit_slip(jx_check *ck, const jx_doc *d, const jx_project *p)
             if (seen || ndone == MAX_MENTIONS) continue;
             done[ndone][0] = i, done[ndone][1] = j, ndone++;
             const struct mention *at = ms[i].amount ? &ms[j] : &ms[i], *other = ms[i].amount ? &ms[i] : &ms[j];
-            jx_check_buf also = {.n = 0};
+            jx_check_buf also;
+            jx_check_buf_init(&also);
             for (int k = 0; k < n; k++)
                 if (&ms[k] != at && ms[k].col != at->col && same_text(&ms[k], at))
                     jx_check_put(&also, "%s%d", also.n ? ", " : "; the same figure is also in column ", ms[k].col + 1);
@@ -364,7 +366,8 @@ static void unit_slip(jx_check *ck, const jx_doc *d, const jx_project *p)
 static void repaired_row(jx_check *ck, const jx_doc *d, const jx_project *p)
 {
     const jx_repair *r = p->repair;
-    jx_check_buf m = {.n = 0};
+    jx_check_buf m;
+    jx_check_buf_init(&m);
     jx_check_put(&m, "ragged row (%d cells where the layout has %d) realigned by content%s.", r->observed, d->ncols,
         r->certain ? "; every placement is certain" : " as a best guess");
     for (int i = 0; i < r->ngaps; i++)

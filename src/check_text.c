@@ -280,7 +280,7 @@ static void date_outside_cell(jx_check *ck, const jx_doc *d, const jx_project *p
         return;
     }
     jx_check_buf b;
-    b.n = 0, b.buf[0] = 0;
+    jx_check_buf_init(&b);
     int bad = 0;
     for (int i = 0; i < c->nms; i++) {
         const jx_imention *m = &c->ms[i];
@@ -323,7 +323,7 @@ static void operator_in_result(jx_check *ck, const jx_doc *d, const jx_project *
             for (int j = 0; j < c->items[k].nm && !what; j++)
                 if (c->ms[c->items[k].m0 + j].op_s >= 0) what = &c->ms[c->items[k].m0 + j];
         jx_check_buf b;
-        b.n = 0, b.buf[0] = 0;
+        jx_check_buf_init(&b);
         if (what) jx_check_put(&b, " (\"%.*s\")", what->epos - what->pos, c->text + what->pos);
         jx_check_add(ck, "operator-in-result", d, p, 0, col, NULL, 0,
                      "the %s result is written like a target%s: a result states what was achieved; give the "
@@ -526,7 +526,7 @@ static void not_applicable(jx_check *ck, const jx_doc *d, const jx_project *p)
         if (!tn && !rn) continue;
         text t = cell_text(p, d->inds[i].target_col), r = cell_text(p, d->inds[i].result_col);
         jx_check_buf b;
-        b.n = 0, b.buf[0] = 0;
+        jx_check_buf_init(&b);
         if (tn && rn) jx_check_put(&b, "\"%.*s\"/\"%.*s\"", (int)t.n, t.s, (int)r.n, r.s);
         else if (tn) jx_check_put(&b, "target \"%.*s\"", (int)t.n, t.s);
         else jx_check_put(&b, "result \"%.*s\"", (int)r.n, r.s);
@@ -613,7 +613,8 @@ static void over_achievement(jx_check *ck, const jx_doc *d, const jx_project *p)
         /* only a numeric target item judged against a numeric result item can be "over" */
         if (!pt || !pr || !numeric_item(pt) || !numeric_item(pr)) continue;
         struct over o;
-        o.b.n = 0, o.b.buf[0] = 0, o.n = 0;
+        jx_check_buf_init(&o.b);
+        o.n = 0;
         if (jx_ind_over(pt, pr, one_over, &o) < 0) ck->nomem = 1;
         if (o.n)
             jx_check_add(ck, "over-achievement", d, p, 0, d->inds[i].result_col, NULL, 0,
