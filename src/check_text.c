@@ -39,8 +39,6 @@ typedef struct {
     size_t n;
 } text;
 
-static int numeric(jx_ik k) { return k == JX_IK_QUANTITY || k == JX_IK_PERCENT || k == JX_IK_MONEY; }
-
 static int has(text t, const char *w) { return jx_text_find(t.s, t.n, w, strlen(w)) != NULL; }
 
 /* The first word of a NULL-terminated list found in t, or NULL. */
@@ -78,26 +76,19 @@ static const jx_icell *cell(jx_check *ck, const jx_doc *d, const jx_project *p, 
     return &x->cells[k];
 }
 
-static int not_applicable_cell(const jx_icell *c)
-{
-    if (!c || c->nitems == 0) return 0;
-    for (int i = 0; i < c->nitems; i++)
-        if (c->items[i].kind != JX_IK_NA) return 0;
-    return 1;
-}
-
 /* not_applicable(text) of check.lua: a non-empty cell whose every item is 不适用. */
 static int na(jx_check *ck, const jx_doc *d, const jx_project *p, int i, int side)
 {
     int col = side ? d->inds[i].result_col : d->inds[i].target_col;
     if (col < 0 || p->col[col]->len == 0) return 0;
-    return not_applicable_cell(cell(ck, d, p, i, side));
+    const jx_icell *c = cell(ck, d, p, i, side);
+    return c && jx_icell_not_applicable(c);
 }
 
 static int numeric_item(const jx_icell *c)
 {
     for (int i = 0; i < c->nitems; i++)
-        if (numeric(c->items[i].kind)) return 1;
+        if (jx_ik_numeric(c->items[i].kind)) return 1;
     return 0;
 }
 
@@ -107,7 +98,7 @@ static const jx_imention *first_numeric(const jx_icell *c)
     for (int i = 0; i < c->nitems; i++)
         for (int k = 0; k < c->items[i].nm; k++) {
             const jx_imention *m = &c->ms[c->items[i].m0 + k];
-            if (numeric(m->kind)) return m;
+            if (jx_ik_numeric(m->kind)) return m;
         }
     return NULL;
 }
@@ -117,7 +108,7 @@ static int measurable(const jx_icell *c)
     for (int i = 0; i < c->nitems; i++)
         for (int k = 0; k < c->items[i].nm; k++) {
             const jx_imention *m = &c->ms[c->items[i].m0 + k];
-            if (numeric(m->kind)) return 1;
+            if (jx_ik_numeric(m->kind)) return 1;
             if ((m->kind == JX_IK_DATE || m->kind == JX_IK_PERIOD) && m->has_date && !m->date.year_only) return 1;
         }
     return 0;
@@ -572,7 +563,7 @@ static void result_equals_target(jx_check *ck, const jx_doc *d, const jx_project
     if (same_words(ck, t, r)) {
         jx_icell *c = &ck->text->scratch;
         if (jx_ind_parse(c, t.s, t.n) < 0) ck->nomem = 1;
-        else if (!not_applicable_cell(c))
+        else if (!jx_icell_not_applicable(c))
             jx_check_add(ck, "result-equals-target", d, p, 0, rc, NULL, 0,
                          "the %s result repeats its target word for word: state what was actually achieved",
                          "overall goal");

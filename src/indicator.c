@@ -239,11 +239,9 @@ static int find_markers(jx_icell *c, int *hard)
 
 /* ---- items ---- */
 
-static int numeric(jx_ik k) { return k == JX_IK_QUANTITY || k == JX_IK_PERCENT || k == JX_IK_MONEY; }
-
 static int rank(const jx_imention *m)
 {
-    if (numeric(m->kind)) return m->op ? 1 : 2;
+    if (jx_ik_numeric(m->kind)) return m->op ? 1 : 2;
     if (m->kind == JX_IK_NA) return 3;
     if (m->kind == JX_IK_DATE || m->kind == JX_IK_PERIOD) return m->has_date && m->date.year_only ? 7 : 4;
     if (m->kind == JX_IK_QUALITATIVE) return m->tier ? 5 : 6;
@@ -381,7 +379,7 @@ static int has_numeric(const jx_icell *c, int *cursor, int m1, int s, int e)
 {
     int k = *cursor, found = 0;
     while (k < m1 && c->ms[k].pos < s) k++;
-    for (; k < m1 && c->ms[k].pos < e; k++) found |= numeric(c->ms[k].kind);
+    for (; k < m1 && c->ms[k].pos < e; k++) found |= jx_ik_numeric(c->ms[k].kind);
     *cursor = k;
     return found;
 }
@@ -400,7 +398,7 @@ static int split_plain(jx_icell *c, int hard)
             int h0 = c->nms;
             if (jx_ind_scan(c, hs, he, 0) < 0) return -1;
             int h1 = c->nms, base = c->nitems, np = 0, all = 1, cursor = h0, nnum = 0;
-            for (int k = h0; k < h1 && nnum < 2; k++) nnum += numeric(c->ms[k].kind);
+            for (int k = h0; k < h1 && nnum < 2; k++) nnum += jx_ik_numeric(c->ms[k].kind);
             /* pieces each with a number of their own need two numbers */
             for (int ps = hs; nnum >= 2;) { /* the pieces, kept in c->items[base …] */
                 int pe = seg_end(t, ps, he, 1);

@@ -22,6 +22,8 @@ typedef enum {
 typedef enum { JX_OP_NONE = 0, JX_OP_GE, JX_OP_GT, JX_OP_EQ, JX_OP_LE, JX_OP_LT } jx_iop;
 
 const char *jx_ik_name(jx_ik k);   /* "quantity", "not_applicable", … */
+/* quantity, percent or money: a value a result can be compared with */
+static inline int jx_ik_numeric(jx_ik k) { return k == JX_IK_QUANTITY || k == JX_IK_PERCENT || k == JX_IK_MONEY; }
 const char *jx_iop_code(jx_iop o); /* ">=", ">", "=", "<=", "<"; NULL for none */
 
 typedef struct {
@@ -102,6 +104,10 @@ int jx_ind_find_dates(jx_icell *c, const char *text, size_t len);
  * ("经济效益≥99%", "不低于95%"), else 0. -1 out of memory. scratch is any
  * jx_icell, whose arrays it reuses (its previous reading is lost). */
 int jx_ind_has_operator(jx_icell *scratch, const char *text, size_t len);
+
+/* 1 when the cell has items and every one is 不适用 (indicator.lua's
+ * all_kind(items, "not_applicable"), check.lua's not_applicable), else 0. */
+int jx_icell_not_applicable(const jx_icell *c);
 
 /* ind.judge's pairing (pair_items): out[k] is the index of the result item
  * judged against target item k, or -1; out holds target->nitems entries.

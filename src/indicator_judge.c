@@ -150,9 +150,7 @@ done:
 }
 
 
-static int numeric(jx_ik k) { return k == JX_IK_QUANTITY || k == JX_IK_PERCENT || k == JX_IK_MONEY; }
-
-static int all_na(const jx_icell *c)
+int jx_icell_not_applicable(const jx_icell *c)
 {
     if (c->nitems == 0) return 0;
     for (int i = 0; i < c->nitems; i++)
@@ -163,7 +161,7 @@ static int all_na(const jx_icell *c)
 int jx_ind_over(const jx_icell *pt, const jx_icell *pr, jx_ind_over_fn *each, void *ud)
 {
     /* judge gives no items when either side is 不适用 throughout */
-    if (all_na(pt) || all_na(pr) || pt->nitems == 0 || pr->nitems == 0) return 0;
+    if (jx_icell_not_applicable(pt) || jx_icell_not_applicable(pr) || pt->nitems == 0 || pr->nitems == 0) return 0;
     int *match = malloc(sizeof *match * (size_t)pt->nitems);
     if (!match || jx_ind_pair(pt, pr, match) < 0) {
         free(match);
@@ -173,7 +171,7 @@ int jx_ind_over(const jx_icell *pt, const jx_icell *pr, jx_ind_over_fn *each, vo
     for (int k = 0; k < pt->nitems; k++) {
         if (match[k] < 0) continue;
         const jx_iitem *t = &pt->items[k], *r = &pr->items[match[k]];
-        if (!numeric(t->kind) || !numeric(r->kind)) continue;
+        if (!jx_ik_numeric(t->kind) || !jx_ik_numeric(r->kind)) continue;
         if (!same_class(unit_class(pt, t), unit_class(pr, r))) continue;
         const jx_imention *tm = &pt->ms[t->best], *rm = &pr->ms[r->best];
         double A = tm->number, B = rm->number;
