@@ -628,11 +628,17 @@ local function lpeg_parse(text)
   return res
 end
 
-local function parse(text)
-  checkstring(text, 1, "parse")
-  if core then return core.parse(text) end
-  return lpeg_parse(text)
+-- The public reading named fname: the C core's while the grammar is the built-in one,
+-- lpeg_fn's once add_* has changed it.
+local function reader(fname, lpeg_fn)
+  return function(text)
+    checkstring(text, 1, fname)
+    if core then return core[fname](text) end
+    return lpeg_fn(text)
+  end
 end
+
+local parse = reader("parse", lpeg_parse)
 
 
 ---------------------------------------------------------------- judge
@@ -878,17 +884,8 @@ local function lpeg_has_operator(text)
   return false
 end
 
-local function find_dates(text)
-  checkstring(text, 1, "find_dates")
-  if core then return core.find_dates(text) end
-  return lpeg_find_dates(text)
-end
-
-local function has_operator(text)
-  checkstring(text, 1, "has_operator")
-  if core then return core.has_operator(text) end
-  return lpeg_has_operator(text)
-end
+local find_dates = reader("find_dates", lpeg_find_dates)
+local has_operator = reader("has_operator", lpeg_has_operator)
 
 
 ---------------------------------------------------------------- extension
