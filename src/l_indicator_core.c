@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "indicator_int.h"
+#include "l_jixiao.h"
 #include "lauxlib.h"
 
 #define CELL "jixiao.IndicatorCell"
@@ -35,21 +36,9 @@ static int nomem(lua_State *L)
 
 /* ---- building the tables ---- */
 
-static void set_str(lua_State *L, const char *k, const char *v)
-{
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, k);
-}
-
 static void set_span(lua_State *L, const jx_icell *c, const char *k, int s, int e)
 {
     lua_pushlstring(L, c->text + s, (size_t)(e - s));
-    lua_setfield(L, -2, k);
-}
-
-static void set_int(lua_State *L, const char *k, lua_Integer v)
-{
-    lua_pushinteger(L, v);
     lua_setfield(L, -2, k);
 }
 
@@ -71,20 +60,20 @@ static void push_number(lua_State *L, const jx_icell *c, const jx_imention *m)
 static void push_ymd(lua_State *L, const jx_ymd *d)
 {
     lua_createtable(L, 0, 3);
-    if (d->year) set_int(L, "year", d->year);
-    set_int(L, "month", d->month);
-    set_int(L, "day", d->day);
+    if (d->year) jx_l_set_int(L, "year", d->year);
+    jx_l_set_int(L, "month", d->month);
+    jx_l_set_int(L, "day", d->day);
 }
 
 /* make_date's table: year, month, day, quarter, period, year_only, first, last. */
 static void push_date(lua_State *L, const jx_idate *d)
 {
     lua_createtable(L, 0, 6);
-    if (d->year) set_int(L, "year", d->year);
-    if (d->month) set_int(L, "month", d->month);
-    if (d->day) set_int(L, "day", d->day);
-    if (d->quarter) set_int(L, "quarter", d->quarter);
-    if (d->period) set_str(L, "period", d->period);
+    if (d->year) jx_l_set_int(L, "year", d->year);
+    if (d->month) jx_l_set_int(L, "month", d->month);
+    if (d->day) jx_l_set_int(L, "day", d->day);
+    if (d->quarter) jx_l_set_int(L, "quarter", d->quarter);
+    if (d->period) jx_l_set_cstr(L, "period", d->period);
     if (d->year_only) set_true(L, "year_only");
     push_ymd(L, &d->first);
     lua_setfield(L, -2, "first");
@@ -96,12 +85,12 @@ static void push_date(lua_State *L, const jx_idate *d)
 static void push_mention(lua_State *L, const jx_icell *c, const jx_imention *m)
 {
     lua_createtable(L, 0, 10);
-    set_str(L, "kind", jx_ik_name(m->kind));
+    jx_l_set_cstr(L, "kind", jx_ik_name(m->kind));
     if (m->has_date) {
         push_date(L, &m->date);
         lua_setfield(L, -2, "date");
     }
-    if (m->op) set_str(L, "op", jx_iop_code(m->op));
+    if (m->op) jx_l_set_cstr(L, "op", jx_iop_code(m->op));
     if (m->op_s >= 0) set_span(L, c, "op_text", m->op_s, m->op_e);
     if (m->val_s >= 0) {
         lua_pushlstring(L, c->text + m->val_s, (size_t)(m->val_e - m->val_s));
@@ -115,18 +104,18 @@ static void push_mention(lua_State *L, const jx_icell *c, const jx_imention *m)
         push_number(L, c, m);
         lua_setfield(L, -2, "number");
     }
-    if (m->unit) set_str(L, "unit", m->unit);
+    if (m->unit) jx_l_set_cstr(L, "unit", m->unit);
     if (m->unit_s >= 0) set_span(L, c, "unit_text", m->unit_s, m->unit_e);
     if (m->approx) set_true(L, "approx");
     if (m->deadline) set_true(L, "deadline");
     if (m->qual) {
-        set_str(L, "qual", m->qual);
-        set_str(L, "meaning", m->meaning);
-        if (m->tier) set_str(L, "tier", m->tier);
+        jx_l_set_cstr(L, "qual", m->qual);
+        jx_l_set_cstr(L, "meaning", m->meaning);
+        if (m->tier) jx_l_set_cstr(L, "tier", m->tier);
     }
     set_span(L, c, "text", m->pos, m->epos);
-    set_int(L, "pos", m->pos + 1);
-    set_int(L, "epos", m->epos + 1);
+    jx_l_set_int(L, "pos", m->pos + 1);
+    jx_l_set_int(L, "epos", m->epos + 1);
 }
 
 /* The fields an item takes from its best value, copied from that value's table. */
@@ -135,9 +124,9 @@ static const char *const from_best[] = {"kind", "op", "value", "number", "unit",
 static void push_item(lua_State *L, const jx_icell *c, const jx_iitem *it)
 {
     lua_createtable(L, 0, 16);
-    if (it->n) set_int(L, "n", it->n);
+    if (it->n) jx_l_set_int(L, "n", it->n);
     set_span(L, c, "text", it->s, it->e);
-    set_str(L, "kind", jx_ik_name(it->kind));
+    jx_l_set_cstr(L, "kind", jx_ik_name(it->kind));
     lua_createtable(L, it->nm, 0);
     for (int k = 0; k < it->nm; k++) {
         push_mention(L, c, &c->ms[it->m0 + k]);
@@ -156,8 +145,8 @@ static void push_item(lua_State *L, const jx_icell *c, const jx_iitem *it)
         lua_pushlstring(L, it->qual, (size_t)it->qual_len);
         lua_setfield(L, -2, "qual");
     }
-    if (it->meaning) set_str(L, "meaning", it->meaning);
-    if (it->tier) set_str(L, "tier", it->tier);
+    if (it->meaning) jx_l_set_cstr(L, "meaning", it->meaning);
+    if (it->tier) jx_l_set_cstr(L, "tier", it->tier);
     if (it->subj_s >= 0) set_span(L, c, "subject", it->subj_s, it->subj_e);
 }
 
@@ -197,18 +186,18 @@ static int l_find_dates(lua_State *L)
         const jx_imention *m = &c->ms[k];
         const jx_idate *d = &m->date;
         lua_createtable(L, 0, 10);
-        if (d->year) set_int(L, "year", d->year);
-        if (d->month) set_int(L, "month", d->month);
-        if (d->day) set_int(L, "day", d->day);
+        if (d->year) jx_l_set_int(L, "year", d->year);
+        if (d->month) jx_l_set_int(L, "month", d->month);
+        if (d->day) jx_l_set_int(L, "day", d->day);
         if (d->year_only) set_true(L, "year_only");
-        if (d->period) set_str(L, "period", d->period);
+        if (d->period) jx_l_set_cstr(L, "period", d->period);
         push_ymd(L, &d->first);
         lua_setfield(L, -2, "first");
         push_ymd(L, &d->last);
         lua_setfield(L, -2, "last");
         if (m->deadline) set_true(L, "deadline");
         set_span(L, c, "text", m->pos, m->epos);
-        set_int(L, "pos", m->pos + 1);
+        jx_l_set_int(L, "pos", m->pos + 1);
         lua_rawseti(L, -2, k + 1);
     }
     return 1;
