@@ -498,4 +498,15 @@ t.test("the word lists of the C text rules are check.lua's", function()
   end
 end)
 
+t.test("builtin_in_c: true for the shipped word lists, false once one changes", function()
+  t.eq(check.builtin_in_c(), true)
+  local words = check.vague_words
+  check.vague_words = { table.unpack(words) }
+  t.eq(check.builtin_in_c(), true, "an equal copy is still the shipped list")
+  check.vague_words[#check.vague_words + 1] = "公顷次"
+  t.eq(check.builtin_in_c(), false)
+  check.vague_words = words
+  t.eq(check.builtin_in_c(), true)
+end)
+
 t.done()
