@@ -99,12 +99,14 @@ static int fit(const struct jx_cues *f, enum kind k, int l2)
     return 0;
 }
 
-/* Hash of the CJK character pair starting at s (two 3-byte sequences) into 0..1023. */
+/* Hash of the CJK character pair starting at s (two 3-byte sequences) into
+ * 0..1023: the polynomial ((s0*131 + s1)*131 + ...)*131 + s5, written as
+ * independent products so they run in parallel (same value mod 2^32). */
 static uint32_t bigram_hash(const unsigned char *s)
 {
-    uint32_t h = ((((uint32_t)s[0] * 131u + s[1]) * 131u + s[2]) * 131u + s[3]) * 131u + s[4];
-    h = (h * 131u + s[5]) * 2654435761u;
-    return h >> 22;
+    const uint32_t p1 = 131u, p2 = p1 * p1, p3 = p2 * p1, p4 = p3 * p1, p5 = p4 * p1;
+    uint32_t h = s[0] * p5 + s[1] * p4 + s[2] * p3 + s[3] * p2 + s[4] * p1 + s[5];
+    return (h * 2654435761u) >> 22;
 }
 
 /* The share of the shorter cell's two-character sequences that the other cell
@@ -257,15 +259,13 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
     }
     int *F = ra->F, *B = ra->B, *from = ra->from, *fv = ra->fit;
 #define AT(a, i, j) a[(size_t)(i) * (size_t)m + (size_t)(j)]
+    /* Only the band is written and read: fit, F and B of cell i are defined for
+     * columns i to i + d (every other placement scores NEG_INF). */
     for (int i = 0; i < k; i++)
-        for (int j = 0; j < m; j++)
-            AT(fv, i, j) = (j < i || j > m - (k - i)) ? NEG_INF
-                                                       : fit(&ra->cues[i], ra->kind[j], ra->l2[j]) * UNIT + (i == j);
-    size_t cells = (size_t)k * (size_t)m;
-    for (size_t x = 0; x < cells; x++) F[x] = B[x] = NEG_INF;
+        for (int j = i; j <= i + d; j++) AT(fv, i, j) = fit(&ra->cues[i], ra->kind[j], ra->l2[j]) * UNIT + (i == j);
     /* Forward: F(i, j) = best score of cells 0..i with cell i in column j. */
-    for (int j = 0; j < m; j++) {
-        AT(F, 0, j) = AT(fv, 0, j) == NEG_INF ? NEG_INF : AT(fv, 0, j) - gap_cost(ra, -1, j);
+    for (int j = 0; j <= d; j++) {
+        AT(F, 0, j) = AT(fv, 0, j) - gap_cost(ra, -1, j);
         AT(from, 0, j) = -1;
     }
     /* A gap's cost splits into a part for its left end and one for its right
@@ -282,31 +282,29 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
                 }
             }
             int best = NEG_INF, arg = -1;
-            if (AT(fv, i, j) != NEG_INF) {
-                if (run != NEG_INF) best = run - right_cost(ra, j), arg = run_arg;
-                if (j >= 1 && AT(F, i - 1, j - 1) != NEG_INF) {
-                    int v = AT(F, i - 1, j - 1) + pair_bonus(ra, i, j);
-                    if (v >= best) best = v, arg = j - 1;
-                }
+            if (run != NEG_INF) best = run - right_cost(ra, j), arg = run_arg;
+            if (AT(F, i - 1, j - 1) != NEG_INF) {
+                int v = AT(F, i - 1, j - 1) + pair_bonus(ra, i, j);
+                if (v >= best) best = v, arg = j - 1;
             }
             AT(F, i, j) = best == NEG_INF ? NEG_INF : best + AT(fv, i, j);
             AT(from, i, j) = arg;
         }
     }
     /* Backward: B(i, j) = best score of cells i+1..k-1 given cell i in column j. */
-    for (int j = 0; j < m; j++) AT(B, k - 1, j) = -gap_cost(ra, j, m);
+    for (int j = k - 1; j < m; j++) AT(B, k - 1, j) = -gap_cost(ra, j, m);
     for (int i = k - 2; i >= 0; i--) {
         int run = NEG_INF;
         for (int j = i + d; j >= i; j--) {
             if (j + 2 <= i + 1 + d) { /* column j + 2 is in the band of cell i + 1 */
                 int jn = j + 2;
-                if (AT(fv, i + 1, jn) != NEG_INF && AT(B, i + 1, jn) != NEG_INF) {
+                if (AT(B, i + 1, jn) != NEG_INF) {
                     int v = AT(fv, i + 1, jn) + AT(B, i + 1, jn) - right_cost(ra, jn);
                     if (v > run) run = v;
                 }
             }
             int best = run == NEG_INF ? NEG_INF : run - left_cost(ra, j);
-            if (j + 1 < m && AT(fv, i + 1, j + 1) != NEG_INF && AT(B, i + 1, j + 1) != NEG_INF) {
+            if (AT(B, i + 1, j + 1) != NEG_INF) {
                 int v = AT(fv, i + 1, j + 1) + AT(B, i + 1, j + 1) + pair_bonus(ra, i + 1, j + 1);
                 if (v > best) best = v;
             }
@@ -314,7 +312,7 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
         }
     }
     int best = NEG_INF, bj = -1;
-    for (int j = 0; j < m; j++) {
+    for (int j = k - 1; j < m; j++) {
         if (AT(F, k - 1, j) == NEG_INF) continue;
         int v = AT(F, k - 1, j) - gap_cost(ra, j, m);
         if (v > best) best = v, bj = j;
@@ -340,7 +338,7 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
     rep->score_identity = identity / UNIT;
     for (int i = 0; i < k; i++) {
         jx_move mv = {i, pl[i], 1, 0, {0}};
-        for (int j = 0; j < m; j++) {
+        for (int j = i; j <= i + d; j++) {
             if (j == pl[i] || AT(F, i, j) == NEG_INF || AT(B, i, j) == NEG_INF) continue;
             if (AT(F, i, j) + AT(B, i, j) >= cut) {
                 mv.certain = 0;
@@ -356,7 +354,7 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
         if (col[j] >= 0) continue;
         jx_gap g = {j, 1};
         /* Certainly empty only if no near-best placement puts a cell here. */
-        for (int i = 0; i < k && g.certain; i++)
+        for (int i = j - d > 0 ? j - d : 0; i <= j && i < k && g.certain; i++)
             if (AT(F, i, j) != NEG_INF && AT(B, i, j) != NEG_INF && AT(F, i, j) + AT(B, i, j) >= cut) g.certain = 0;
         if (!g.certain) rep->certain = 0;
         rep->gaps[rep->ngaps++] = g;
