@@ -51,13 +51,37 @@ void jx_jsonw_init(jx_jsonw *w, FILE *f, int pretty)
     w->first[0] = 1;
 }
 
+/* A newline and two spaces per level; levels past 32 indent as level 32. The
+ * array is longer than the longest indent so a fixed-size copy can read it. */
+static const char spaces[80] = "\n                                                                ";
+#define INDENT_MAX 65
+#define SEP_ROOM 80 /* a comma and the longest indent, copied as a fixed 72 bytes */
+
+static inline size_t indent_len(const jx_jsonw *w)
+{
+    int n = 1 + 2 * w->depth;
+    return (size_t)(n < INDENT_MAX ? n : INDENT_MAX);
+}
+
 static void indent(jx_jsonw *w)
 {
-    /* A newline and two spaces per level, written in one call. */
-    static const char spaces[] = "\n                                                                ";
     if (!w->pretty) return;
-    int n = 1 + 2 * w->depth;
-    jx_put(w->f, spaces, (size_t)(n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1));
+    jx_put(w->f, spaces, indent_len(w));
+}
+
+/* Writes sep's comma and indent at o, which has SEP_ROOM bytes free. */
+static inline char *sep_at(jx_jsonw *w, char *o)
+{
+    if (w->depth > 0) {
+        *o = ',';
+        o += !w->first[w->depth];
+        if (w->pretty) {
+            memcpy(o, spaces, 72);
+            o += indent_len(w);
+        }
+    }
+    w->first[w->depth] = 0;
+    return o;
 }
 
 /* Before a value or key at the current level: a comma unless first. A value
@@ -66,6 +90,11 @@ static void sep(jx_jsonw *w)
 {
     if (w->after_key) {
         w->after_key = 0;
+        return;
+    }
+    char *o = jx_room(w->f, SEP_ROOM);
+    if (o) {
+        jx_done(w->f, sep_at(w, o));
         return;
     }
     if (w->depth > 0) {
@@ -87,6 +116,16 @@ static void close_(jx_jsonw *w, int c)
 {
     int empty = w->first[w->depth];
     if (w->depth > 0) w->depth--;
+    char *o = jx_room(w->f, SEP_ROOM);
+    if (o) {
+        if (!empty && w->pretty) {
+            memcpy(o, spaces, 72);
+            o += indent_len(w);
+        }
+        *o++ = (char)c;
+        jx_done(w->f, o);
+        return;
+    }
     if (!empty) indent(w);
     fputc(c, w->f);
 }
@@ -96,25 +135,71 @@ void jx_jsonw_arr(jx_jsonw *w) { open(w, '['); }
 void jx_jsonw_end_obj(jx_jsonw *w) { close_(w, '}'); }
 void jx_jsonw_end_arr(jx_jsonw *w) { close_(w, ']'); }
 
-void jx_json_escape(FILE *f, const char *s, size_t n)
+/* The escape of byte c (one that must_escape), written at o. */
+static inline char *escape_at(char *o, unsigned char c)
 {
     static const char hex[] = "0123456789abcdef";
+    switch (c) {
+    case '"': o[0] = '\\', o[1] = '"'; return o + 2;
+    case '\\': o[0] = '\\', o[1] = '\\'; return o + 2;
+    case '\n': o[0] = '\\', o[1] = 'n'; return o + 2;
+    case '\t': o[0] = '\\', o[1] = 't'; return o + 2;
+    case '\r': o[0] = '\\', o[1] = 'r'; return o + 2;
+    default:
+        memcpy(o, "\\u00", 4);
+        o[4] = hex[c >> 4], o[5] = hex[c & 15];
+        return o + 6;
+    }
+}
+
+/* Escapes s[0, n) to o, which has 6n bytes free (every byte escaped as \u00XX
+ * at worst). Blocks of 16 plain bytes are stored as they are read. */
+static char *escape_to(char *o, const char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        _mm_storeu_si128((__m128i *)(void *)o, v);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                   _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (!mask) {
+            i += 16, o += 16;
+            continue;
+        }
+        unsigned t = (unsigned)__builtin_ctz(mask);
+        o = escape_at(o + t, (unsigned char)s[i + t]);
+        i += t + 1;
+    }
+#endif
+    size_t j = plain_run(s, i, n);
+    while (j < n) {
+        o = jx_copy_short(o, s + i, j - i);
+        o = escape_at(o, (unsigned char)s[j]);
+        i = j + 1;
+        j = plain_run(s, i, n);
+    }
+    return jx_copy_short(o, s + i, n - i);
+}
+
+/* Strings longer than this are escaped through jx_put in pieces. */
+#define ESCAPE_DIRECT_MAX 4096
+
+void jx_json_escape(FILE *f, const char *s, size_t n)
+{
+    char *o = n <= ESCAPE_DIRECT_MAX ? jx_room(f, 6 * n + 16) : NULL;
+    if (o) {
+        jx_done(f, escape_to(o, s, n));
+        return;
+    }
     size_t run = 0;
     for (size_t i = plain_run(s, 0, n); i < n; i = plain_run(s, i + 1, n)) {
-        unsigned char c = (unsigned char)s[i];
+        char e[6];
         jx_put(f, s + run, i - run);
+        jx_put(f, e, (size_t)(escape_at(e, (unsigned char)s[i]) - e));
         run = i + 1;
-        switch (c) {
-        case '"': JX_PUT_LIT(f, "\\\""); break;
-        case '\\': JX_PUT_LIT(f, "\\\\"); break;
-        case '\n': JX_PUT_LIT(f, "\\n"); break;
-        case '\t': JX_PUT_LIT(f, "\\t"); break;
-        case '\r': JX_PUT_LIT(f, "\\r"); break;
-        default: {
-            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            jx_put(f, u, sizeof u);
-        }
-        }
     }
     jx_put(f, s + run, n - run);
 }
@@ -141,14 +226,31 @@ void jx_jsonw_key(jx_jsonw *w, const char *key)
 
 void jx_jsonw_key_quoted(jx_jsonw *w, const char *q, size_t n)
 {
-    sep(w);
-    jx_put(w->f, q, n);
-    if (w->pretty) fputc(' ', w->f);
+    char *o = w->after_key ? NULL : jx_room(w->f, SEP_ROOM + n + 1);
+    if (o) {
+        o = jx_copy_short(sep_at(w, o), q, n);
+        *o = ' ';
+        jx_done(w->f, o + (w->pretty != 0));
+    } else {
+        sep(w);
+        jx_put(w->f, q, n);
+        if (w->pretty) fputc(' ', w->f);
+    }
     w->after_key = 1;
 }
 
 void jx_jsonw_str(jx_jsonw *w, const char *s, size_t n)
 {
+    char *o = n <= ESCAPE_DIRECT_MAX ? jx_room(w->f, SEP_ROOM + 6 * n + 2) : NULL;
+    if (o) {
+        if (w->after_key) w->after_key = 0;
+        else o = sep_at(w, o);
+        *o++ = '"';
+        o = escape_to(o, s, n);
+        *o++ = '"';
+        jx_done(w->f, o);
+        return;
+    }
     sep(w);
     fputc('"', w->f);
     jx_json_escape(w->f, s, n);
