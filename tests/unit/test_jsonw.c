@@ -99,3 +99,69 @@ TEST(jsonw_keys_plain_escaped_and_long)
         CHECK(memcmp(got, want, k) == 0);
     }
 }
+
+/* Writes one document with strings of many lengths (some far past the direct
+ * path's limit), keys, nesting past the deepest indent and empty containers. */
+static void write_doc(FILE *f)
+{
+    static char s[9000];
+    srand(11);
+    for (size_t i = 0; i < sizeof s; i++) s[i] = (char)(rand() % 8 ? 0x20 + rand() % 0xe0 : rand() % 0x5d);
+    jx_jsonw w;
+    jx_jsonw_init(&w, f, 1);
+    jx_jsonw_obj(&w);
+    for (int d = 0; d < 40; d++) {
+        jx_jsonw_lkey(&w, "level");
+        jx_jsonw_int(&w, d);
+        jx_jsonw_lkey(&w, "empty");
+        jx_jsonw_arr(&w);
+        jx_jsonw_end_arr(&w);
+        jx_jsonw_lkey(&w, "strings");
+        jx_jsonw_arr(&w);
+        for (size_t n = 0; n < 40; n++) jx_jsonw_str(&w, s + d * 7 + n, n);
+        jx_jsonw_str(&w, s, 4096 + (size_t)d);
+        jx_jsonw_end_arr(&w);
+        jx_jsonw_lkey(&w, "a key longer than thirty-two bytes, quoted by the compiler");
+        jx_jsonw_obj(&w);
+    }
+    for (int d = 0; d < 40; d++) jx_jsonw_end_obj(&w);
+    jx_jsonw_end_obj(&w);
+}
+
+/* The document as written through a stream with the given buffering. */
+static char *doc_with_buffer(int mode, size_t size, size_t *len)
+{
+    static char buf[1 << 16];
+    FILE *f = tmpfile();
+    if (!f) return NULL;
+    setvbuf(f, mode == _IONBF ? NULL : buf, mode, size);
+    write_doc(f);
+    fflush(f);
+    long n = ftell(f);
+    char *out = malloc((size_t)n + 1);
+    rewind(f);
+    *len = out ? fread(out, 1, (size_t)n, f) : 0;
+    if (out) out[*len] = 0;
+    fclose(f);
+    return out;
+}
+
+/* The writer copies straight into the stream's buffer when it has room and
+ * goes through stdio when it has not: both give the same bytes. */
+TEST(jsonw_direct_and_stdio_paths_agree)
+{
+    size_t n_big, n_small, n_none;
+    char *big = doc_with_buffer(_IOFBF, 1 << 16, &n_big);
+    char *small = doc_with_buffer(_IOFBF, 100, &n_small);
+    char *none = doc_with_buffer(_IONBF, 0, &n_none);
+    CHECK(big && small && none);
+    if (!big || !small || !none) return;
+    CHECK_INT(n_big, n_none);
+    CHECK_INT(n_small, n_none);
+    CHECK(memcmp(big, none, n_none) == 0);
+    CHECK(memcmp(small, none, n_none) == 0);
+    /* levels past 32 indent as level 32: 65 bytes, a newline and 64 spaces */
+    CHECK(strstr(none, "\n                                                                \"level\": 39") != NULL);
+    CHECK(strstr(none, "\"empty\": [],") != NULL);
+    free(big), free(small), free(none);
+}
