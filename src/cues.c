@@ -52,6 +52,17 @@ static const char *const none_w[] = {"无", "无。", "没有", "暂无", "无�
 static uint8_t buckets[NBUCKETS][BUCKET_DEPTH];
 static uint8_t kwlen[NKEYWORDS];
 static int buckets_ready;
+/* One bit per 3-byte character (its code point): set for every keyword's
+ * first character and for 月, so most characters are passed over with one test. */
+static uint64_t first_char[65536 / 64];
+
+static unsigned char_index(const unsigned char *s) { return (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu); }
+
+static void mark_first(const unsigned char *s)
+{
+    unsigned x = char_index(s);
+    first_char[x >> 6] |= 1ull << (x & 63);
+}
 
 static unsigned bucket_of(const unsigned char *s) { return (s[0] * 7u + s[1] * 131u + s[2] * 31u) & (NBUCKETS - 1); }
 
@@ -59,6 +70,7 @@ static void build_buckets(void)
 {
     for (size_t k = 0; k < NKEYWORDS; k++) {
         kwlen[k] = (uint8_t)strlen(keywords[k].w);
+        mark_first((const unsigned char *)keywords[k].w);
         uint8_t *b = buckets[bucket_of((const unsigned char *)keywords[k].w)];
         for (int i = 0; i < BUCKET_DEPTH - 1; i++)
             if (!b[i]) {
@@ -66,6 +78,7 @@ static void build_buckets(void)
                 break;
             }
     }
+    mark_first((const unsigned char *)"月");
     buckets_ready = 1;
 }
 
@@ -78,7 +91,8 @@ static int day_date_at(const unsigned char *base, size_t i, size_t n)
     return d >= 1 && d <= 2 && j + 3 <= n && (memcmp(base + j, "日", 3) == 0 || memcmp(base + j, "号", 3) == 0);
 }
 
-struct jx_cues jx_cues_of(const jx_cell *c)
+/* The cell's shape: see jx_cues_shape. */
+static struct jx_cues shape(const jx_cell *c)
 {
     struct jx_cues f = {0};
     const unsigned char *s = (const unsigned char *)c->s;
@@ -88,7 +102,6 @@ struct jx_cues jx_cues_of(const jx_cell *c)
         f.empty = 1;
         return f;
     }
-    if (!buckets_ready) build_buckets();
     jx_dec d;
     jx_rate_form form;
     if (jx_dec_parse(c->s, n, &d) == 1) {
@@ -100,6 +113,18 @@ struct jx_cues jx_cues_of(const jx_cell *c)
     /* every word of these lists is CJK: the cell's first byte rules most out */
     for (const char *const *w = none_w; *w && s[0] >= 0xE0; w++)
         if ((unsigned char)**w == s[0] && n == strlen(*w) && memcmp(s, *w, n) == 0) f.none = 1;
+    return f;
+}
+
+struct jx_cues jx_cues_shape(const jx_cell *c) { return shape(c); }
+
+struct jx_cues jx_cues_of(const jx_cell *c)
+{
+    struct jx_cues f = shape(c);
+    if (f.empty) return f;
+    const unsigned char *s = (const unsigned char *)c->s;
+    size_t n = c->len, i;
+    if (!buckets_ready) build_buckets();
     for (const char *const *w = target_lead; *w && !f.target_w && s[0] >= 0xE0; w++)
         if ((unsigned char)**w == s[0] && n >= strlen(*w) && memcmp(s, *w, strlen(*w)) == 0) f.target_w = 1;
 
@@ -114,6 +139,11 @@ struct jx_cues jx_cues_of(const jx_cell *c)
         }
         if (b < 0xE0 || i + 3 > n) continue;
         cjk += b >= 0xE4 && b <= 0xE9;
+        unsigned x = char_index(s + i);
+        if (!((first_char[x >> 6] >> (x & 63)) & 1)) {
+            i += 2; /* rest of this 3-byte character */
+            continue;
+        }
         const uint8_t *bk = buckets[bucket_of(s + i)];
         for (int k = 0; k < BUCKET_DEPTH && bk[k]; k++) {
             /* a bucket also holds other first characters: those three bytes first */

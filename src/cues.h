@@ -14,5 +14,8 @@ struct jx_cues {
 
 /* Reads the cues of one cell. Pure; no allocation. */
 struct jx_cues jx_cues_of(const jx_cell *c);
+/* Only empty, number, integer, percent and none: what the columns of
+ * amounts, rates, names and goals are judged by, without the word search. */
+struct jx_cues jx_cues_shape(const jx_cell *c);
 
 #endif
