@@ -30,6 +30,8 @@ struct jx_realigner {
     int cap_k;
     struct jx_cues *cues;
     uint8_t *sim; /* sim[i]: how much cells i-1 and i read as one target/result pair */
+    uint16_t *hash; /* the pair hashes of the row's cells, cell i's from hoff[i] to hoff[i + 1] */
+    size_t hash_cap, *hoff;
     int *F, *B, *from, *fit, *place;
     jx_move *moves;
     jx_gap *gaps;
@@ -99,41 +101,48 @@ static int fit(const struct jx_cues *f, enum kind k, int l2)
     return 0;
 }
 
-/* Hash of the CJK character pair starting at s (two 3-byte sequences) into
- * 0..1023: the polynomial ((s0*131 + s1)*131 + ...)*131 + s5, written as
- * independent products so they run in parallel (same value mod 2^32). */
-static uint32_t bigram_hash(const unsigned char *s)
+/* A 3-byte character's value in the bigram hash: s0*131^2 + s1*131 + s2. */
+static inline uint32_t char_value(const unsigned char *s) { return s[0] * 17161u + s[1] * 131u + s[2]; }
+
+/* Hash of a pair of 3-byte characters into 0..1023: the polynomial
+ * ((s0*131 + s1)*131 + ...)*131 + s5 of its six bytes, as the first
+ * character's value times 131^3 plus the second's. */
+static inline uint32_t pair_hash(uint32_t first, uint32_t second)
 {
-    const uint32_t p1 = 131u, p2 = p1 * p1, p3 = p2 * p1, p4 = p3 * p1, p5 = p4 * p1;
-    uint32_t h = s[0] * p5 + s[1] * p4 + s[2] * p3 + s[3] * p2 + s[4] * p1 + s[5];
-    return (h * 2654435761u) >> 22;
+    return ((first * 2248091u + second) * 2654435761u) >> 22;
 }
 
-/* The share of the shorter cell's two-character sequences that the other cell
- * repeats, as 0..3 points: a target and its result usually use the same words. */
-static int pair_similarity(const jx_cell *a, const jx_cell *b)
+/* Appends to out the hash of every pair of CJK characters in c, stepping one
+ * character at a time; each character's value is computed once. out has room
+ * for len / 3 hashes. Returns the number appended. */
+static size_t pair_hashes(const jx_cell *c, uint16_t *out)
+{
+    const unsigned char *s = (const unsigned char *)c->s;
+    size_t len = c->len, next = (size_t)-1, n = 0;
+    uint32_t v = 0;
+    for (size_t i = 0; i + 6 <= len; i++) {
+        if (s[i] < 0xE0 || s[i + 3] < 0xE0) continue; /* pairs of CJK characters only */
+        uint32_t first = i == next ? v : char_value(s + i);
+        v = char_value(s + i + 3);
+        next = i + 3;
+        out[n++] = (uint16_t)pair_hash(first, v);
+        i += 2;
+    }
+    return n;
+}
+
+/* The share of the shorter cell's two-character sequences (hashes ha[0, na))
+ * that the other cell repeats (hb[0, nb)), as 0..3 points: a target and its
+ * result usually use the same words. */
+static int pair_similarity(const uint16_t *ha, size_t na, const uint16_t *hb, size_t nb)
 {
     uint64_t set[16] = {0};
-    int na = 0, nb = 0, shared = 0;
-    const unsigned char *s = (const unsigned char *)a->s;
-    for (size_t i = 0; i + 6 <= a->len; i++) {
-        if (s[i] < 0xE0 || s[i + 3] < 0xE0) continue; /* pairs of CJK characters only */
-        uint32_t h = bigram_hash(s + i);
-        set[h >> 6] |= 1ull << (h & 63);
-        na++;
-        i += 2;
-    }
-    s = (const unsigned char *)b->s;
-    for (size_t i = 0; i + 6 <= b->len; i++) {
-        if (s[i] < 0xE0 || s[i + 3] < 0xE0) continue;
-        uint32_t h = bigram_hash(s + i);
-        shared += (set[h >> 6] >> (h & 63)) & 1;
-        nb++;
-        i += 2;
-    }
-    int shorter = na < nb ? na : nb;
+    size_t shared = 0;
+    for (size_t x = 0; x < na; x++) set[ha[x] >> 6] |= 1ull << (ha[x] & 63);
+    for (size_t x = 0; x < nb; x++) shared += (set[hb[x] >> 6] >> (hb[x] & 63)) & 1;
+    size_t shorter = na < nb ? na : nb;
     if (shorter < 2) return 0;
-    int pct = shared * 100 / shorter;
+    size_t pct = shared * 100 / shorter;
     return pct >= 40 ? 3 : pct >= 25 ? 2 : pct >= 15 ? 1 : 0;
 }
 
@@ -174,6 +183,7 @@ void jx_realigner_free(jx_realigner *ra)
 {
     if (!ra) return;
     free(ra->kind), free(ra->l2), free(ra->is_t), free(ra->partner), free(ra->cues), free(ra->sim);
+    free(ra->hash), free(ra->hoff);
     free(ra->F), free(ra->B), free(ra->from), free(ra->fit), free(ra->place);
     free(ra->moves), free(ra->gaps);
     free(ra);
@@ -191,6 +201,7 @@ static int reserve(jx_realigner *ra, int k)
     } while (0)
     GROW(cues, (size_t)k);
     GROW(sim, (size_t)k);
+    GROW(hoff, (size_t)k + 1);
     GROW(F, cells);
     GROW(B, cells);
     GROW(from, cells);
@@ -249,13 +260,41 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
     /* Cell i can only sit in columns i to i + d (d = m - k cells lost): the
      * passes below visit that band; outside it every score is NEG_INF. */
     int d = m - k;
+    /* sim[i]: how much cells i-1 and i read as one pair, wanted only where the
+     * band offers an indicator's target and result side by side */
     for (int i = 0; i < k; i++) {
-        ra->cues[i] = jx_cues_of(&row->cells[i]);
-        /* how much cells i-1 and i read as one pair, wanted only where the
-         * band offers an indicator's target and result side by side */
         int pair = 0;
         for (int j = i; i > 0 && j <= i + d && !pair; j++) pair = ra->is_t[j - 1] && ra->partner[j - 1] == j;
-        ra->sim[i] = pair ? (uint8_t)pair_similarity(&row->cells[i - 1], &row->cells[i]) : 0;
+        ra->sim[i] = (uint8_t)pair;
+    }
+    /* each cell's pair hashes, once, for the cells in such a pair */
+    ra->hoff[0] = 0;
+    for (int i = 0; i < k; i++) {
+        size_t at = ra->hoff[i];
+        if (ra->sim[i] || (i + 1 < k && ra->sim[i + 1])) {
+            size_t want = at + row->cells[i].len / 3 + 1;
+            if (want > ra->hash_cap) {
+                size_t cap = ra->hash_cap ? ra->hash_cap : 256;
+                while (cap < want) cap *= 2;
+                uint16_t *h = realloc(ra->hash, cap * sizeof *h);
+                if (!h) return -1;
+                ra->hash = h, ra->hash_cap = cap;
+            }
+            at += pair_hashes(&row->cells[i], ra->hash + at);
+        }
+        ra->hoff[i + 1] = at;
+    }
+    for (int i = 0; i < k; i++) {
+        /* the word cues count only where the band offers an indicator, the
+         * problems or the rectification (see fit) */
+        int words = 0;
+        for (int j = i; j <= i + d && !words; j++) words = ra->kind[j] >= K_IND_T && ra->kind[j] <= K_RECT;
+        ra->cues[i] = words ? jx_cues_of(&row->cells[i]) : jx_cues_shape(&row->cells[i]);
+        if (ra->sim[i]) {
+            const uint16_t *h = ra->hash;
+            ra->sim[i] = (uint8_t)pair_similarity(h + ra->hoff[i - 1], ra->hoff[i] - ra->hoff[i - 1], h + ra->hoff[i],
+                                                  ra->hoff[i + 1] - ra->hoff[i]);
+        }
     }
     int *F = ra->F, *B = ra->B, *from = ra->from, *fv = ra->fit;
 #define AT(a, i, j) a[(size_t)(i) * (size_t)m + (size_t)(j)]
