@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define BUF_INIT (256 * 1024)
 #define SNIFF_LEN (64 * 1024)
@@ -38,10 +41,26 @@ struct jx_rows {
     char delim;
     size_t max_cell, max_record;
     int max_cols;
-    uint64_t pat_delim;  /* the delimiter in every byte, 0 when below 0x0E (see find_stop) */
     unsigned char stop_unq[256], stop_q[256]; /* bytes that end a run of cell text */
 };
 
+/* First byte in [p, end) for which stop[] is set, or end. stop[] holds LF, CR
+ * and `third` (the delimiter, or the quote inside a quoted cell). */
+#if defined(__SSE2__)
+static inline char *find_stop(char *p, char *end, const unsigned char *stop, unsigned char third)
+{
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), th = _mm_set1_epi8((char)third);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, th));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m) return p + __builtin_ctz(m);
+        p += 16;
+    }
+    while (p < end && !stop[(unsigned char)*p]) p++;
+    return p;
+}
+#else
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
@@ -52,14 +71,13 @@ static inline uint64_t has_byte(uint64_t x, uint64_t pat)
     return (y - ONES) & ~y & HIGHS;
 }
 
-/* First byte in [p, end) for which stop[] is set, or end. stop[] holds LF, CR
- * and either the delimiter or the quote. Words of 8 bytes are tested at once:
- * one test flags every byte below 0x0E (LF, CR and a tab delimiter), a second,
- * when pat is nonzero, flags bytes equal to pat's byte. The lowest flagged
- * byte is a true candidate in both tests; a candidate that is not a stop byte
- * (a vertical tab, say) is stepped over. */
-static inline char *find_stop(char *p, char *end, const unsigned char *stop, uint64_t pat)
+/* Words of 8 bytes are tested at once: one test flags every byte below 0x0E
+ * (LF, CR and a tab delimiter), a second, when `third` is not below 0x0E,
+ * flags bytes equal to it. A candidate that is not a stop byte (a vertical
+ * tab, say) is stepped over. */
+static inline char *find_stop(char *p, char *end, const unsigned char *stop, unsigned char third)
 {
+    uint64_t pat = third < 0x0E ? 0 : ONES * third;
     for (;;) {
         uint64_t m = 0;
         while (end - p >= 8) {
@@ -74,16 +92,11 @@ static inline char *find_stop(char *p, char *end, const unsigned char *stop, uin
             while (p < end && !stop[(unsigned char)*p]) p++;
             return p;
         }
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        p += __builtin_ctzll(m) >> 3;
-        if (stop[(unsigned char)*p]) return p;
-        p++;
-#else
         for (char *w = p + 8; p < w; p++)
             if (stop[(unsigned char)*p]) return p;
-#endif
     }
 }
+#endif
 
 static const char *size_text(size_t n, char *out, size_t cap)
 {
@@ -173,7 +186,7 @@ static int scan(jx_rows *r, jx_err *err)
 
         case ST_UNQ: {
             /* w < p only after a closing quote: text after it is appended */
-            char *q = find_stop(p, end, r->stop_unq, r->pat_delim);
+            char *q = find_stop(p, end, r->stop_unq, (unsigned char)d);
             if (w != p) memmove(w, p, (size_t)(q - p));
             w += q - p;
             p = q;
@@ -204,7 +217,7 @@ static int scan(jx_rows *r, jx_err *err)
         }
 
         case ST_QUOTED: {
-            char *q = find_stop(p, end, r->stop_q, ONES * '"');
+            char *q = find_stop(p, end, r->stop_q, '"');
             if (w != p) memmove(w, p, (size_t)(q - p));
             w += q - p;
             p = q;
@@ -346,7 +359,6 @@ int jx_rows_open(jx_rows **out, jx_source *src, const jx_rows_opts *opts, jx_err
         if (refill(r, NULL) < 0) break;
     r->delim = d ? d : detect_delim(r->buf, r->len < SNIFF_LEN ? r->len : SNIFF_LEN);
     unsigned char ud = (unsigned char)r->delim;
-    r->pat_delim = ud < 0x0E ? 0 : ONES * ud;
     r->stop_unq['\n'] = r->stop_unq['\r'] = r->stop_unq[ud] = 1;
     r->stop_q['\n'] = r->stop_q['\r'] = r->stop_q['"'] = 1;
     *out = r;
