@@ -5,6 +5,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* One writer per stream, one thread: the unlocked stdio calls. */
 #define fwrite fwrite_unlocked
@@ -303,10 +306,29 @@ static const struct { const char *name; jx_field f; } csv_money[] = {
 };
 #define NCSV_MONEY (sizeof csv_money / sizeof csv_money[0])
 
+/* Whether a CSV field needs quoting: it holds a comma, a quote or a line end.
+ * One pass, 16 bytes at a time where SSE2 is there. */
+static int csv_needs_quote(const char *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n'),
+                  cr = _mm_set1_epi8('\r');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+        if (_mm_movemask_epi8(hit)) return 1;
+    }
+#endif
+    for (; i < n; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') return 1;
+    return 0;
+}
+
 static void csv_field(FILE *f, const char *s, size_t n)
 {
-    int quote = memchr(s, ',', n) || memchr(s, '"', n) || memchr(s, '\n', n) || memchr(s, '\r', n);
-    if (!quote) {
+    if (!csv_needs_quote(s, n)) {
         jx_put(f, s, n);
         return;
     }
