@@ -138,6 +138,7 @@ static int add_row(struct jx_arena *s, const jx_doc *d, const jx_project *p)
     struct rowrec *r = &s->rows[s->nrows];
     memset(r, 0, sizeof *r);
     r->p = *p;
+    r->p.amount = NULL; /* the table's, for its current row only */
     r->cell0 = s->ncells, r->col0 = s->ncol, r->diag0 = s->ndiags, r->rep = -1;
     for (int i = 0; i < p->ncells; i++) {
         long long off = put_text(s, p->cells[i].s, p->cells[i].len);

@@ -127,6 +127,14 @@ typedef struct {
 
 typedef enum { JX_ROW_PROJECT = 0, JX_ROW_TOTAL } jx_row_kind;
 
+/* A money cell read once: r is jx_dec_parse's result (1 a value, 0 empty,
+ * -1 not a number), JX_AMOUNT_UNREAD for a column that is not money. */
+typedef struct {
+    jx_dec v;
+    int8_t r;
+} jx_amount;
+#define JX_AMOUNT_UNREAD 2
+
 typedef struct {
     long line, end_line;
     jx_row_kind kind;
@@ -139,6 +147,7 @@ typedef struct {
     int nextra;             /* cells beyond the layout's columns (kept in cells) */
     jx_diag *diags;         /* row diagnostics (valid until the next row) */
     int ndiags;
+    const jx_amount *amount;/* per layout column, money columns' values as read; NULL: parse the cells */
 } jx_project;
 
 /* Cell text of a scalar field ("" if the layout lacks it). */

@@ -26,6 +26,7 @@ struct jx_table {
     int pending; /* row holds the first data row, read while finding the header's end */
     int *colmap;
     const jx_cell **colptr;
+    jx_amount *amount; /* per column, this row's money values */
     jx_repair repair;
     int nprojects;
     jx_diag rdiag[ROW_DIAG_MAX];
@@ -367,8 +368,9 @@ static int table_init(jx_table **out, jx_source *src, const char *name, const jx
     int m = t->doc.ncols;
     t->colmap = malloc(sizeof(int) * (size_t)m);
     t->colptr = malloc(sizeof(jx_cell *) * (size_t)m);
+    t->amount = malloc(sizeof *t->amount * (size_t)(m ? m : 1));
     t->ra = jx_realigner_new(&t->doc);
-    if (!t->colmap || !t->colptr || !t->ra) {
+    if (!t->colmap || !t->colptr || !t->amount || !t->ra) {
         jx_table_close(t);
         return jx_err_set(err, JX_ENOMEM, "out of memory");
     }
@@ -496,13 +498,15 @@ int jx_table_next(jx_table *t, jx_project *p, jx_err *err)
                      "line %ld: %d non-empty cells beyond the header's %d columns; kept as extra cells", p->line,
                      p->nextra, m);
     }
-    /* Money cells that are not numbers. */
+    /* Money cells, read once for every later use; those that are not numbers. */
+    p->amount = t->amount;
     for (int j = 0; j < m; j++) {
         jx_field f = d->cols[j].field;
+        t->amount[j].r = JX_AMOUNT_UNREAD;
         if (f < JX_F_BUDGET_TOTAL || f > JX_F_ACTUAL_CARRY) continue;
-        jx_dec v;
         const jx_cell *c = t->colptr[j];
-        if (jx_dec_parse(c->s, c->len, &v) < 0)
+        t->amount[j].r = (int8_t)jx_dec_parse(c->s, c->len, &t->amount[j].v);
+        if (t->amount[j].r < 0)
             row_diag(t, JX_DIAG_WARNING, p->line, (t->colmap[j] >= 0 ? t->colmap[j] : j) + 1, "amount-not-number",
                      "line %ld, column %d (%s): \"%.*s\" is not an amount; kept as text, value absent", p->line,
                      j + 1, d->cols[j].path, (int)jx_utf8_prefix(c->s, c->len, 80), c->s);
@@ -528,6 +532,7 @@ void jx_table_close(jx_table *t)
     jx_realigner_free(t->ra);
     free(t->colmap);
     free(t->colptr);
+    free(t->amount);
     doc_free(&t->doc);
     free(t);
 }
@@ -540,6 +545,11 @@ const jx_cell *jx_project_field(const jx_project *p, const jx_doc *d, jx_field f
 
 int jx_project_amount(const jx_project *p, const jx_doc *d, jx_field f, jx_dec *out)
 {
-    const jx_cell *c = jx_project_field(p, d, f);
-    return jx_dec_parse(c->s, c->len, out);
+    int c = (unsigned)f < JX_F_COUNT ? d->fieldcol[f] : -1;
+    if (p->amount && c >= 0 && c < p->ncols && p->amount[c].r != JX_AMOUNT_UNREAD) {
+        if (p->amount[c].r == 1) *out = p->amount[c].v;
+        return p->amount[c].r;
+    }
+    const jx_cell *cell = jx_project_field(p, d, f);
+    return jx_dec_parse(cell->s, cell->len, out);
 }
