@@ -154,5 +154,7 @@ typedef struct {
 const jx_cell *jx_project_field(const jx_project *p, const jx_doc *d, jx_field f);
 /* Amount of a money field: 1 and *out set, 0 absent, -1 not a number. */
 int jx_project_amount(const jx_project *p, const jx_doc *d, jx_field f, jx_dec *out);
+/* The same for layout column col (0-based). */
+int jx_project_col_amount(const jx_project *p, int col, jx_dec *out);
 
 #endif

@@ -543,13 +543,17 @@ const jx_cell *jx_project_field(const jx_project *p, const jx_doc *d, jx_field f
     return c >= 0 && c < p->ncols ? p->col[c] : &empty_cell;
 }
 
+int jx_project_col_amount(const jx_project *p, int col, jx_dec *out)
+{
+    if (col < 0 || col >= p->ncols) return 0;
+    if (p->amount && p->amount[col].r != JX_AMOUNT_UNREAD) {
+        if (p->amount[col].r == 1) *out = p->amount[col].v;
+        return p->amount[col].r;
+    }
+    return jx_dec_parse(p->col[col]->s, p->col[col]->len, out);
+}
+
 int jx_project_amount(const jx_project *p, const jx_doc *d, jx_field f, jx_dec *out)
 {
-    int c = (unsigned)f < JX_F_COUNT ? d->fieldcol[f] : -1;
-    if (p->amount && c >= 0 && c < p->ncols && p->amount[c].r != JX_AMOUNT_UNREAD) {
-        if (p->amount[c].r == 1) *out = p->amount[c].v;
-        return p->amount[c].r;
-    }
-    const jx_cell *cell = jx_project_field(p, d, f);
-    return jx_dec_parse(cell->s, cell->len, out);
+    return jx_project_col_amount(p, (unsigned)f < JX_F_COUNT ? d->fieldcol[f] : -1, out);
 }
