@@ -52,22 +52,26 @@ static void check_sum(jx_check *ck, const jx_doc *d, const jx_project *p, jx_fie
     jx_dec w, v, sum = jx_dec_from_int(0), diff;
     char a[JX_DEC_BUFSZ], b[JX_DEC_BUFSZ], c[JX_DEC_BUFSZ];
     if (jx_project_amount(p, d, whole, &w) != 1) return;
-    jx_check_buf expr;
-    jx_check_buf_init(&expr);
-    int numbers = 0, shown = 0;
+    int numbers = 0;
     for (int i = 0; i < nparts; i++) {
         if (!present(d, parts[i])) continue;
         int r = jx_project_amount(p, d, parts[i], &v);
         if (r < 0) return;
-        if (r == 0) v = jx_dec_from_int(0);
         numbers += r == 1;
-        if (jx_dec_add(sum, v, &sum) < 0) return;
-        jx_check_put(&expr, "%s%s %s", shown++ ? " + " : "", last_label(d->cols[d->fieldcol[parts[i]]].path),
-            r == 1 ? fmt_dec(v, a) : "-");
+        if (r == 1 && jx_dec_add(sum, v, &sum) < 0) return;
     }
     if (!numbers || jx_dec_sub(w, sum, &diff) < 0) return;
     diff = jx_dec_abs(diff);
     if (jx_dec_cmp(diff, (jx_dec){1, 2}) <= 0) return;
+    /* the parts as an expression, for the message */
+    jx_check_buf expr;
+    jx_check_buf_init(&expr);
+    for (int i = 0, shown = 0; i < nparts; i++) {
+        if (!present(d, parts[i])) continue;
+        int r = jx_project_amount(p, d, parts[i], &v);
+        jx_check_put(&expr, "%s%s %s", shown++ ? " + " : "", last_label(d->cols[d->fieldcol[parts[i]]].path),
+            r == 1 ? fmt_dec(v, a) : "-");
+    }
     int col = d->fieldcol[whole];
     const char *path = d->cols[col].path;
     jx_check_add(ck, "sum-of-parts", d, p, 0, col, NULL, 0,
@@ -288,11 +292,24 @@ int jx_money_mentions(const char *text, size_t n, jx_money_mention *out, int max
 struct mention {
     jx_dec yuan;
     int col;        /* 0-based layout column */
-    const char *s;  /* as written */
+    const char *s;  /* as written; for an amount, set by amount_texts */
     size_t len;
     int amount;     /* an amount cell, in the table's unit */
+    jx_dec v;       /* an amount's value as read */
     char own[JX_DEC_BUFSZ + 8];
 };
+
+/* Amounts' texts ("6.03万元"), written only once a figure is to be reported. */
+static void amount_texts(const jx_doc *d, struct mention *ms, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct mention *m = &ms[i];
+        if (!m->amount || m->s) continue;
+        int w = jx_dec_format(m->v, m->own);
+        snprintf(m->own + w, sizeof m->own - (size_t)w, "%s", unit_suffix(d));
+        m->s = m->own, m->len = strlen(m->own);
+    }
+}
 
 static int text_field(jx_field f)
 {
@@ -320,18 +337,16 @@ static void unit_slip(jx_check *ck, const jx_doc *d, const jx_project *p)
         if (!cell->len) continue;
         if (money_field(f) && pow >= 0) {
             jx_dec v;
-            if (jx_dec_parse(cell->s, cell->len, &v) != 1 || jx_dec_is_zero(v)) continue;
+            if (jx_project_col_amount(p, c, &v) != 1 || jx_dec_is_zero(v)) continue;
             struct mention *m = &ms[n];
             if (jx_dec_shift(v, pow, &m->yuan) < 0) continue;
-            int w = jx_dec_format(v, m->own);
-            snprintf(m->own + w, sizeof m->own - (size_t)w, "%s", unit_suffix(d));
-            m->col = c, m->s = m->own, m->len = strlen(m->own), m->amount = 1;
+            m->col = c, m->s = NULL, m->len = 0, m->amount = 1, m->v = v;
             n++;
         } else if (text_field(f)) {
             int k = jx_money_mentions(cell->s, cell->len, found, MAX_MENTIONS - n);
             for (int i = 0; i < k; i++) {
                 if (jx_dec_is_zero(found[i].yuan)) continue;
-                ms[n++] = (struct mention){found[i].yuan, c, cell->s + found[i].start, found[i].len, 0, {0}};
+                ms[n++] = (struct mention){found[i].yuan, c, cell->s + found[i].start, found[i].len, 0, {0, 0}, {0}};
             }
         }
     }
@@ -341,6 +356,7 @@ static void unit_slip(jx_check *ck, const jx_doc *d, const jx_project *p)
         if (jx_dec_shift(ms[i].yuan, 4, &big) < 0) continue;
         for (int j = 0; j < n; j++) {
             if ((ms[i].amount && ms[j].amount) || jx_dec_cmp(big, ms[j].yuan) != 0) continue;
+            amount_texts(d, ms, n);
             int seen = 0;
             for (int k = 0; k < ndone && !seen; k++)
                 seen = same_text(&ms[done[k][0]], &ms[i]) && same_text(&ms[done[k][1]], &ms[j]);
