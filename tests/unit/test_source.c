@@ -227,6 +227,29 @@ TEST(source_refuses_nul_and_control_bytes)
     jx_source_close(s);
 }
 
+/* Control bytes are counted 16 at a time: the count and the first offset
+ * come out right wherever they fall, and allowed ones are never counted. */
+TEST(source_control_bytes_counted_at_every_offset)
+{
+    char buf[80];
+    for (int first = 0; first < 40; first++) {
+        for (int i = 0; i < (int)sizeof buf; i++) buf[i] = "ab\t\n\r\fcd"[i % 8];
+        for (int k = 0; k < 5; k++) buf[first + 7 * k] = (char)(0x01 + k * 6); /* 01 07 0D 13 19: the CR is allowed */
+        int want = 0;
+        for (int i = 0; i < (int)sizeof buf; i++) {
+            unsigned char c = (unsigned char)buf[i];
+            want += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f';
+        }
+        jx_source *s;
+        jx_err err = {0};
+        CHECK_INT(jx_source_open_mem(&s, buf, sizeof buf, "t.txt", JX_ENC_AUTO, &err), -1);
+        char msg[120];
+        snprintf(msg, sizeof msg, "(%d control bytes in the first %d, the first at offset %d)", want, (int)sizeof buf,
+                 first);
+        CHECK(strstr(err.msg, msg) != NULL);
+    }
+}
+
 TEST(source_utf16_without_bom_is_binary_with_a_hint)
 {
     const char le[] = "a\0\t\0b\0\n\0";
