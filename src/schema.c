@@ -2,6 +2,7 @@
  * and gets a canonical field, by label and never by position, so
  * reordered, renamed or missing columns still map. Unknown columns stay, under
  * their path, as JX_F_UNKNOWN. Also names the fields and indicator levels. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,10 +177,65 @@ static void map_column(jx_column *col, int has_adjusted)
     if (has(top, W_SEQ)) { col->field = JX_F_SEQ; return; }
 }
 
+/* Mappings already made, by path: one layout comes back file after file, and
+ * a column's mapping depends only on its path (and on whether the layout has
+ * an adjusted budget). Open addressing; once 3/4 full, new paths are mapped
+ * every time. */
+#define MEMO_SIZE 1024
+static struct memo {
+    char *path;
+    uint8_t top_adjusted;  /* the top label names an adjusted budget, not the initial one */
+    uint8_t have[2];       /* res[has_adjusted] is known */
+    jx_column res[2];      /* field, level1, level2 and role */
+} memo[MEMO_SIZE];
+static int memo_n;
+
+static struct memo *memo_of(const char *path)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) h = (h ^ *p) * 16777619u;
+    for (uint32_t i = h & (MEMO_SIZE - 1);; i = (i + 1) & (MEMO_SIZE - 1)) {
+        struct memo *m = &memo[i];
+        if (m->path && strcmp(m->path, path) == 0) return m;
+        if (m->path) continue;
+        if (memo_n >= MEMO_SIZE / 4 * 3 || !(m->path = strdup(path))) return NULL;
+        memo_n++;
+        char lab[256];
+        const char *sep = strstr(path, " / ");
+        jx_fold(path, sep ? (size_t)(sep - path) : strlen(path), lab, sizeof lab);
+        m->top_adjusted = has(lab, W_ADJUSTED) && !has(lab, W_INITIAL);
+        return m;
+    }
+}
+
+static void map_column_memo(jx_column *col, struct memo *m, int has_adjusted)
+{
+    if (!m) {
+        map_column(col, has_adjusted);
+        return;
+    }
+    if (!m->have[has_adjusted]) {
+        jx_column r = {.path = col->path};
+        map_column(&r, has_adjusted);
+        r.path = NULL;
+        m->res[has_adjusted] = r;
+        m->have[has_adjusted] = 1;
+    }
+    const jx_column *r = &m->res[has_adjusted];
+    col->field = r->field, col->level1 = r->level1, col->level2 = r->level2, col->role = r->role;
+}
+
 int jx_schema_map(jx_doc *doc, jx_err *err)
 {
     int has_adjusted = 0;
+    struct memo *small[64], **ms = doc->ncols <= 64 ? small : malloc(sizeof *ms * (size_t)doc->ncols);
     for (int c = 0; c < doc->ncols; c++) {
+        struct memo *m = memo_of(doc->cols[c].path);
+        if (ms) ms[c] = m;
+        if (m) {
+            has_adjusted |= m->top_adjusted;
+            continue;
+        }
         char lab[256];
         const char *sep = strstr(doc->cols[c].path, " / ");
         jx_fold(doc->cols[c].path, sep ? (size_t)(sep - doc->cols[c].path) : strlen(doc->cols[c].path), lab,
@@ -192,7 +248,7 @@ int jx_schema_map(jx_doc *doc, jx_err *err)
     doc->ninds = 0;
     for (int c = 0; c < doc->ncols; c++) {
         jx_column *col = &doc->cols[c];
-        map_column(col, has_adjusted);
+        map_column_memo(col, ms ? ms[c] : NULL, has_adjusted);
         if (col->field >= JX_F_IND_TARGET && col->field <= JX_F_IND_SCORE) continue;
         if (col->field == JX_F_UNKNOWN) continue;
         if (doc->fieldcol[col->field] >= 0) {
@@ -225,7 +281,10 @@ int jx_schema_map(jx_doc *doc, jx_err *err)
             jx_ind_slot *grown = doc->inds;
             if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))
                 grown = realloc(doc->inds, sizeof *grown * (size_t)(n ? 2 * n : 8));
-            if (!grown) return jx_err_set(err, JX_ENOMEM, "out of memory mapping columns");
+            if (!grown) {
+                if (ms != small) free(ms);
+                return jx_err_set(err, JX_ENOMEM, "out of memory mapping columns");
+            }
             doc->inds = grown;
             s = &doc->inds[doc->ninds++];
             *s = (jx_ind_slot){col->level1, col->level2, -1, -1};
@@ -233,6 +292,7 @@ int jx_schema_map(jx_doc *doc, jx_err *err)
         if (col->role) s->result_col = c;
         else s->target_col = c;
     }
+    if (ms != small) free(ms);
     return 0;
 }
 

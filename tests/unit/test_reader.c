@@ -115,6 +115,27 @@ TEST(schema_initial_and_adjusted_budget)
     free(d->inds);
 }
 
+/* Mappings are remembered by path; the same path maps by the layout it is
+ * in: 年初预算数 is the initial budget beside an adjusted one, else the total. */
+TEST(schema_remembered_path_follows_its_layout)
+{
+    for (int round = 0; round < 3; round++) {
+        const char *with[] = {"项目名称|年初预算数|调整后预算数|预算执行数"};
+        jx_doc *d = mapped(with, 1);
+        CHECK_INT(d->fieldcol[JX_F_BUDGET_INITIAL], 1);
+        CHECK_INT(d->fieldcol[JX_F_BUDGET_TOTAL], 2);
+        free_cols(d->cols, d->ncols);
+        free(d->inds);
+        const char *without[] = {"项目名称|年初预算数|预算执行数"};
+        d = mapped(without, 1);
+        CHECK_INT(d->fieldcol[JX_F_BUDGET_INITIAL], -1);
+        CHECK_INT(d->fieldcol[JX_F_BUDGET_TOTAL], 1);
+        CHECK_INT(d->fieldcol[JX_F_ACTUAL_TOTAL], 2);
+        free_cols(d->cols, d->ncols);
+        free(d->inds);
+    }
+}
+
 TEST(schema_indicator_slots)
 {
     const char *spec[] = {"项目名称|产出目标|||效益目标||满意度指标|",
