@@ -64,25 +64,25 @@ static void print_json(jx_jsonw *w, const jx_outbox_entry *e)
 {
     char buf[1024];
     jx_jsonw_obj(w);
-    jx_jsonw_key(w, "id"), jx_jsonw_cstr(w, e->id);
+    jx_jsonw_lkey(w, "id"), jx_jsonw_cstr(w, e->id);
     created_text(e->created, buf, sizeof buf);
-    jx_jsonw_key(w, "created"), jx_jsonw_cstr(w, buf);
-    jx_jsonw_key(w, "method"), jx_jsonw_cstr(w, e->req.method);
+    jx_jsonw_lkey(w, "created"), jx_jsonw_cstr(w, buf);
+    jx_jsonw_lkey(w, "method"), jx_jsonw_cstr(w, e->req.method);
     jx_http_redact_url(e->req.url, buf, sizeof buf);
-    jx_jsonw_key(w, "url"), jx_jsonw_cstr(w, buf);
-    jx_jsonw_key(w, "source"), jx_jsonw_cstr(w, e->source);
-    jx_jsonw_key(w, "bytes"), jx_jsonw_int(w, e->size);
-    jx_jsonw_key(w, "attempts"), jx_jsonw_int(w, e->attempts);
-    jx_jsonw_key(w, "last"), jx_jsonw_cstr(w, e->last[0] ? e->last : NULL);
-    jx_jsonw_key(w, "idempotency_key"), jx_jsonw_cstr(w, e->req.idempotency_key);
-    jx_jsonw_key(w, "headers");
+    jx_jsonw_lkey(w, "url"), jx_jsonw_cstr(w, buf);
+    jx_jsonw_lkey(w, "source"), jx_jsonw_cstr(w, e->source);
+    jx_jsonw_lkey(w, "bytes"), jx_jsonw_int(w, e->size);
+    jx_jsonw_lkey(w, "attempts"), jx_jsonw_int(w, e->attempts);
+    jx_jsonw_lkey(w, "last"), jx_jsonw_cstr(w, e->last[0] ? e->last : NULL);
+    jx_jsonw_lkey(w, "idempotency_key"), jx_jsonw_cstr(w, e->req.idempotency_key);
+    jx_jsonw_lkey(w, "headers");
     jx_jsonw_arr(w);
     for (size_t i = 0; i < e->req.nheaders; i++) {
         const jx_http_header *h = &e->req.headers[i];
         jx_jsonw_obj(w);
-        jx_jsonw_key(w, "name"), jx_jsonw_cstr(w, h->name);
-        if (h->env) jx_jsonw_key(w, "env"), jx_jsonw_cstr(w, h->env);
-        else jx_jsonw_key(w, "value"), jx_jsonw_cstr(w, sensitive(h->name) ? "<redacted>" : h->value);
+        jx_jsonw_lkey(w, "name"), jx_jsonw_cstr(w, h->name);
+        if (h->env) jx_jsonw_lkey(w, "env"), jx_jsonw_cstr(w, h->env);
+        else jx_jsonw_lkey(w, "value"), jx_jsonw_cstr(w, sensitive(h->name) ? "<redacted>" : h->value);
         jx_jsonw_end_obj(w);
     }
     jx_jsonw_end_arr(w);

@@ -328,9 +328,9 @@ static int l_begin(lua_State *L)
     struct run *r = lua_touserdata(L, S_RUN);
     if (r->json) {
         jx_jsonw_obj(&r->w);
-        jx_jsonw_key(&r->w, "profile");
+        jx_jsonw_lkey(&r->w, "profile");
         jx_l_score_profile(L, S_DESC, &r->w);
-        jx_jsonw_key(&r->w, "files");
+        jx_jsonw_lkey(&r->w, "files");
         jx_jsonw_arr(&r->w);
     } else {
         size_t n;
@@ -350,7 +350,7 @@ static int l_doc(lua_State *L)
     if (r->json) {
         jx_jsonw_obj(&r->w);
         jx_l_score_doc_fields(L, S_DOC, &r->w);
-        jx_jsonw_key(&r->w, "projects");
+        jx_jsonw_lkey(&r->w, "projects");
         jx_jsonw_arr(&r->w);
     } else {
         size_t n;
@@ -408,7 +408,7 @@ static int l_doc_end(lua_State *L)
     const jx_score_tally *t = &r->doc_tally;
     if (r->json) {
         jx_jsonw_end_arr(&r->w);
-        jx_jsonw_key(&r->w, "summary");
+        jx_jsonw_lkey(&r->w, "summary");
         jx_l_score_summary(L, S_DESC, t, r->stop, &r->w);
         jx_jsonw_end_obj(&r->w);
     } else {
@@ -467,9 +467,9 @@ static void fail(void *ud, const char *path, const jx_err *err)
     fprintf(stderr, "jixiao score: %s\n", err->msg);
     if (r->json && !r->broken) {
         jx_jsonw_obj(&r->w);
-        jx_jsonw_key(&r->w, "source");
+        jx_jsonw_lkey(&r->w, "source");
         jx_jsonw_cstr(&r->w, path);
-        jx_jsonw_key(&r->w, "error");
+        jx_jsonw_lkey(&r->w, "error");
         jx_jsonw_cstr(&r->w, err->msg);
         jx_jsonw_end_obj(&r->w);
     }
@@ -483,9 +483,9 @@ static void finish(struct run *r)
         return;
     }
     jx_jsonw_end_arr(&r->w);
-    jx_jsonw_key(&r->w, "projects");
+    jx_jsonw_lkey(&r->w, "projects");
     jx_jsonw_int(&r->w, r->projects);
-    jx_jsonw_key(&r->w, "errors");
+    jx_jsonw_lkey(&r->w, "errors");
     jx_jsonw_int(&r->w, r->errors);
     jx_jsonw_end_obj(&r->w);
     fputc('\n', r->f);

@@ -630,9 +630,9 @@ void jx_l_score_summary(lua_State *L, int desc, const jx_score_tally *t, const c
     const char *weights = t->weights_table && t->weights_profile ? "mixed" : t->weights_table ? "table" : "profile";
     if (w) {
         jx_jsonw_obj(w);
-        jx_jsonw_key(w, "projects");
+        jx_jsonw_lkey(w, "projects");
         jx_jsonw_int(w, t->projects);
-        jx_jsonw_key(w, "grades");
+        jx_jsonw_lkey(w, "grades");
         jx_jsonw_obj(w);
         for (lua_Integer i = 1; i <= ng; i++) {
             lua_rawgeti(L, grades, i);
@@ -641,12 +641,12 @@ void jx_l_score_summary(lua_State *L, int desc, const jx_score_tally *t, const c
             lua_pop(L, 1);
         }
         jx_jsonw_end_obj(w);
-        jx_jsonw_key(w, "weights");
+        jx_jsonw_lkey(w, "weights");
         jx_jsonw_cstr(w, weights);
-        jx_jsonw_key(w, "errors");
+        jx_jsonw_lkey(w, "errors");
         jx_jsonw_int(w, t->errors);
         if (stop) {
-            jx_jsonw_key(w, "error");
+            jx_jsonw_lkey(w, "error");
             jx_jsonw_cstr(w, stop);
         }
         jx_jsonw_end_obj(w);

@@ -102,32 +102,32 @@ static void finding_text(jx_check_out *o, const jx_finding *x)
 static void finding_json(jx_jsonw *w, const char *file, const jx_finding *x)
 {
     jx_jsonw_obj(w);
-    jx_jsonw_key(w, "rule");
+    jx_jsonw_lkey(w, "rule");
     jx_jsonw_cstr(w, x->rule);
-    jx_jsonw_key(w, "severity");
+    jx_jsonw_lkey(w, "severity");
     jx_jsonw_cstr(w, jx_sev_name(x->severity));
-    jx_jsonw_key(w, "file");
+    jx_jsonw_lkey(w, "file");
     jx_jsonw_cstr(w, file);
-    jx_jsonw_key(w, "line");
+    jx_jsonw_lkey(w, "line");
     if (x->line) jx_jsonw_int(w, x->line);
     else jx_jsonw_null(w);
-    jx_jsonw_key(w, "project");
+    jx_jsonw_lkey(w, "project");
     if (x->project) jx_jsonw_int(w, x->project);
     else jx_jsonw_null(w);
-    jx_jsonw_key(w, "project_name");
+    jx_jsonw_lkey(w, "project_name");
     jx_jsonw_cstr(w, x->project_name);
-    jx_jsonw_key(w, "column");
+    jx_jsonw_lkey(w, "column");
     if (x->column) jx_jsonw_int(w, x->column);
     else jx_jsonw_null(w);
-    jx_jsonw_key(w, "column_path");
+    jx_jsonw_lkey(w, "column_path");
     jx_jsonw_cstr(w, x->column_path);
     if (x->cell) {
-        jx_jsonw_key(w, "cell");
+        jx_jsonw_lkey(w, "cell");
         jx_jsonw_int(w, x->cell);
     }
-    jx_jsonw_key(w, "text");
+    jx_jsonw_lkey(w, "text");
     jx_jsonw_cstr(w, x->text);
-    jx_jsonw_key(w, "message");
+    jx_jsonw_lkey(w, "message");
     jx_jsonw_cstr(w, x->message);
     jx_jsonw_end_obj(w);
 }
@@ -172,17 +172,17 @@ static void files_json(jx_jsonw *w, const jx_check_out *o)
     for (int i = 0; i < o->nfiles; i++) {
         const jx_check_file *fl = &o->files[i];
         jx_jsonw_obj(w);
-        jx_jsonw_key(w, "source");
+        jx_jsonw_lkey(w, "source");
         jx_jsonw_cstr(w, fl->source ? fl->source : "");
-        jx_jsonw_key(w, "title");
+        jx_jsonw_lkey(w, "title");
         jx_jsonw_cstr(w, fl->title);
-        jx_jsonw_key(w, "year");
+        jx_jsonw_lkey(w, "year");
         if (fl->year) jx_jsonw_int(w, fl->year);
         else jx_jsonw_null(w);
-        jx_jsonw_key(w, "projects");
+        jx_jsonw_lkey(w, "projects");
         jx_jsonw_int(w, fl->projects);
         if (fl->error) {
-            jx_jsonw_key(w, "error");
+            jx_jsonw_lkey(w, "error");
             jx_jsonw_cstr(w, fl->error);
         }
         jx_jsonw_end_obj(w);
@@ -203,9 +203,9 @@ int jx_check_out_end(jx_check_out *o, int broken)
         jx_jsonw w;
         jx_jsonw_init(&w, o->f, 1);
         jx_jsonw_obj(&w);
-        jx_jsonw_key(&w, "valid");
+        jx_jsonw_lkey(&w, "valid");
         jx_jsonw_bool(&w, valid);
-        jx_jsonw_key(&w, "counts");
+        jx_jsonw_lkey(&w, "counts");
         jx_jsonw_obj(&w);
         static const char *const keys[] = {"error", "warning", "info"};
         for (int s = JX_SEV_ERROR; s >= JX_SEV_INFO; s--) {
@@ -213,9 +213,9 @@ int jx_check_out_end(jx_check_out *o, int broken)
             jx_jsonw_int(&w, o->counts[s]);
         }
         jx_jsonw_end_obj(&w);
-        jx_jsonw_key(&w, "files");
+        jx_jsonw_lkey(&w, "files");
         files_json(&w, o);
-        jx_jsonw_key(&w, "findings");
+        jx_jsonw_lkey(&w, "findings");
         jx_jsonw_arr(&w);
         char buf[65536];
         size_t k;

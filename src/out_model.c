@@ -541,7 +541,7 @@ void jx_out_doc_begin(jx_out *o, const jx_doc *d)
     case JX_FMT_JSON:
         jx_jsonw_obj(&o->w);
         doc_head_json(&o->w, d);
-        jx_jsonw_key(&o->w, "projects");
+        jx_jsonw_lkey(&o->w, "projects");
         jx_jsonw_arr(&o->w);
         break;
     case JX_FMT_CSV:
@@ -591,32 +591,32 @@ void jx_out_doc_end(jx_out *o, const jx_doc *d, const char *error)
     switch (o->fmt) {
     case JX_FMT_JSON:
         jx_jsonw_end_arr(&o->w);
-        jx_jsonw_key(&o->w, "totals");
+        jx_jsonw_lkey(&o->w, "totals");
         jx_jsonw_obj(&o->w);
-        jx_jsonw_key(&o->w, "projects");
+        jx_jsonw_lkey(&o->w, "projects");
         jx_jsonw_int(&o->w, t->projects);
-        jx_jsonw_key(&o->w, "budget");
+        jx_jsonw_lkey(&o->w, "budget");
         if (t->nbudget && !t->overflow) jx_jsonw_dec(&o->w, t->budget);
         else jx_jsonw_null(&o->w);
-        jx_jsonw_key(&o->w, "actual");
+        jx_jsonw_lkey(&o->w, "actual");
         if (t->nactual && !t->overflow) jx_jsonw_dec(&o->w, t->actual);
         else jx_jsonw_null(&o->w);
-        jx_jsonw_key(&o->w, "rate");
+        jx_jsonw_lkey(&o->w, "rate");
         if (jx_totals_rate(t, &r) == 0)
             jx_jsonw_dec(&o->w, r);
         else
             jx_jsonw_null(&o->w);
-        jx_jsonw_key(&o->w, "realigned_rows");
+        jx_jsonw_lkey(&o->w, "realigned_rows");
         jx_jsonw_int(&o->w, o->nrepaired);
-        jx_jsonw_key(&o->w, "guessed_rows");
+        jx_jsonw_lkey(&o->w, "guessed_rows");
         jx_jsonw_int(&o->w, o->nguessed);
         jx_jsonw_end_obj(&o->w);
-        jx_jsonw_key(&o->w, "diagnostics");
+        jx_jsonw_lkey(&o->w, "diagnostics");
         jx_jsonw_arr(&o->w);
         for (int i = 0; i < d->ndiags; i++) diag_json(&o->w, &d->diags[i]);
         jx_jsonw_end_arr(&o->w);
         if (error) {
-            jx_jsonw_key(&o->w, "error");
+            jx_jsonw_lkey(&o->w, "error");
             jx_jsonw_cstr(&o->w, error);
         }
         jx_jsonw_end_obj(&o->w);
