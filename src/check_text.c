@@ -147,17 +147,21 @@ static size_t norm(const char *s, size_t n, char *out)
     size_t k = 0;
     for (size_t i = 0; i < n;) {
 #ifdef __SSE2__
-        /* 16 bytes without a blank or the lead byte of U+3000 are copied whole */
+        /* 16 bytes are stored whole; those before the first blank or lead
+         * byte of U+3000 (E3, also the lead of other punctuation) are kept */
         if (i + 16 <= n) {
             __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
             __m128i ctl = _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(x, _mm_set1_epi8('\t')), _mm_set1_epi8(4)),
                                          _mm_setzero_si128());
             __m128i odd = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE3)));
-            if (!_mm_movemask_epi8(_mm_or_si128(ctl, odd))) {
-                _mm_storeu_si128((__m128i *)(out + k), x);
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, odd));
+            _mm_storeu_si128((__m128i *)(out + k), x);
+            if (!m) {
                 i += 16, k += 16;
                 continue;
             }
+            unsigned t = (unsigned)__builtin_ctz(m);
+            i += t, k += t;
         }
 #endif
         unsigned char c = (unsigned char)s[i];
