@@ -242,25 +242,39 @@ static void missing_dimension(jx_check *ck, const jx_doc *d, const jx_project *p
 static int may_name_year(text t)
 {
     const unsigned char *s = (const unsigned char *)t.s;
-    size_t i = 0, run = 0;
+    size_t i = 0, n = t.n;
 #ifdef __SSE2__
+    /* skip to each digit or EF byte 16 bytes at a time; judge it there */
     const __m128i zero = _mm_setzero_si128(), d0 = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
     const __m128i ef = _mm_set1_epi8((char)0xEF);
-    while (i + 16 <= t.n) {
+    while (i + 16 <= n) {
         __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
         /* a digit: x - '0' is at most 9 as an unsigned byte */
         __m128i digit = _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8(x, d0), nine), zero);
-        if (_mm_movemask_epi8(digit) | _mm_movemask_epi8(_mm_cmpeq_epi8(x, ef))) break;
-        i += 16;
+        unsigned m = (unsigned)(_mm_movemask_epi8(digit) | _mm_movemask_epi8(_mm_cmpeq_epi8(x, ef)));
+        if (!m) {
+            i += 16;
+            continue;
+        }
+        i += (size_t)__builtin_ctz(m);
+        if (s[i] == 0xEF) {
+            if (i + 2 < n && s[i + 1] == 0xBC && s[i + 2] >= 0x90 && s[i + 2] <= 0x99) return 1;
+            i++;
+            continue;
+        }
+        size_t j = i; /* a run of digits starts here */
+        while (j < n && s[j] >= '0' && s[j] <= '9') j++;
+        if (j - i >= 4) return 1;
+        i = j;
     }
 #endif
-    for (; i < t.n; i++) {
+    for (size_t run = 0; i < n; i++) {
         if (s[i] >= '0' && s[i] <= '9') {
             if (++run == 4) return 1;
             continue;
         }
         run = 0;
-        if (s[i] == 0xEF && i + 2 < t.n && s[i + 1] == 0xBC && s[i + 2] >= 0x90 && s[i + 2] <= 0x99) return 1;
+        if (s[i] == 0xEF && i + 2 < n && s[i + 1] == 0xBC && s[i + 2] >= 0x90 && s[i + 2] <= 0x99) return 1;
     }
     return 0;
 }
