@@ -288,7 +288,8 @@ int jx_realign(jx_realigner *ra, const jx_row *row, int *col, jx_repair *rep)
         /* the word cues count only where the band offers an indicator, the
          * problems or the rectification (see fit) */
         int words = 0;
-        for (int j = i; j <= i + d && !words; j++) words = ra->kind[j] >= K_IND_T && ra->kind[j] <= K_RECT;
+        for (int j = i; j <= i + d && !words; j++)
+            words = ra->kind[j] == K_IND_T || ra->kind[j] == K_IND_R || ra->kind[j] == K_PROB || ra->kind[j] == K_RECT;
         ra->cues[i] = words ? jx_cues_of(&row->cells[i]) : jx_cues_shape(&row->cells[i]);
         if (ra->sim[i]) {
             const uint16_t *h = ra->hash;
