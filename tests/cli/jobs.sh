@@ -64,3 +64,79 @@ check jobs_large_outputs "python3 tests/bench/gen.py --out $S/corpus --seed 3 --
   test \$(wc -c < $S/one.out) -gt 1000000 &&
   \"$JX\" parse -j 2 --format json -o $S/big.json $S/corpus/big.txt $SEED $S/corpus/big.txt && cmp $S/big.json $S/one.out &&
   \"$JX\" parse -j 2 --format json $S/corpus/big.txt $SEED $S/corpus/big.txt | cat > $S/piped.json && cmp $S/piped.json $S/one.out"
+
+# Many inputs: the workers take runs of consecutive inputs, so outputs,
+# messages and the separators between documents must join up across the runs.
+# MANY: 150 inputs, each under its own name so that messages tell them apart:
+# copies of two tables, and a missing file, a directory and a binary file
+# every few inputs.
+mkdir -p "$S/in"
+MANY= i=0
+while [ $i -lt 150 ]; do
+  case $((i % 11)) in
+    3) f=$S/in/missing$i.txt ;;
+    7) f=$S/in/b$i.bin; cp tests/data/variants/binary.bin "$f" ;;
+    9) f=$S/in/d$i; mkdir "$f" ;;
+    *) f=$S/in/t$i.txt; if [ $((i % 2)) = 0 ]; then cp $SEED "$f"; else cp $GB "$f"; fi ;;
+  esac
+  MANY="$MANY $f" i=$((i + 1))
+done
+for fmt in json jsonl csv summary; do
+  check "jobs_many_parse_$fmt" "same_as_serial parse $fmt 2 $MANY && same_as_serial parse $fmt 3 $MANY && test \$(grep -c 'cannot open' $S/one.err) = 14"
+done
+for fmt in text json; do
+  check "jobs_many_check_$fmt" "same_as_serial check $fmt 2 $MANY && same_as_serial check $fmt 3 $MANY"
+  check "jobs_many_score_$fmt" "same_as_serial score $fmt 2 $MANY && same_as_serial score $fmt 3 $MANY"
+done
+# The first or last table alone, or every input failing: nothing for the
+# separators to join.
+check jobs_many_first_only "same_as_serial parse json 2 $S/in/t0.txt $(i=0; while [ $i -lt 40 ]; do printf ' %s' $S/in/missing$i.txt; i=$((i + 1)); done)"
+check jobs_many_last_only "same_as_serial parse csv 2 $(i=0; while [ $i -lt 40 ]; do printf ' %s' $S/in/missing$i.txt; i=$((i + 1)); done) $S/in/t0.txt"
+check jobs_many_all_fail "same_as_serial check json 2 $(i=0; while [ $i -lt 40 ]; do printf ' %s' $S/in/missing$i.txt; i=$((i + 1)); done)"
+
+# kept_as_serial OUT ERR INPUTS...: after a run in which a worker stopped, the
+# inputs not listed as not read must have given exactly the output and messages
+# one process gives for them, in order.
+kept_as_serial() {
+  out=$1 err=$2; shift 2
+  kept=
+  for f in "$@"; do grep -qF "parse: $f: not read: the worker reading it stopped" "$err" || kept="$kept $f"; done
+  "$JX" parse --format jsonl $kept > "$S/kept.out" 2> "$S/kept.err"
+  cmp "$out" "$S/kept.out" || { echo "output differs from one process over the inputs read"; return 1; }
+  grep -v ': not read: the worker reading it stopped\|^jixiao: worker ' "$err" | cmp - "$S/kept.err" ||
+    { echo "messages differ from one process over the inputs read"; return 1; }
+}
+
+# A worker killed in the middle of a run: the inputs of the run it was reading
+# are not read, the rest is as one process makes it. The blocked worker is the
+# one left running once the other has finished.
+check jobs_worker_killed_mid_run "mkfifo $S/in/fifo
+  set -- \$(echo $MANY | cut -d' ' -f1-40) $S/in/fifo \$(echo $MANY | cut -d' ' -f41-80)
+  \"$JX\" parse -j 2 --format jsonl \"\$@\" > $S/m.out 2> $S/m.err & pid=\$!
+  n=0
+  while :; do
+    live=
+    for c in \$(pgrep -P \$pid); do grep -q '^State:.*Z' /proc/\$c/status 2> /dev/null || live=\"\$live \$c\"; done
+    set -- \$live; [ \$# = 1 ] && break
+    n=\$((n + 1)); [ \$n -lt 400 ] || exit 1; sleep 0.05
+  done
+  kill -9 \$1; wait \$pid; rc=\$?
+  test \$rc = 2 || { echo exit \$rc; exit 1; }
+  grep -q \"^jixiao: worker [12] stopped before .*: it was killed by signal 9\" $S/m.err &&
+  grep -q \"^jixiao parse: $S/in/fifo: not read: the worker reading it stopped\" $S/m.err &&
+  kept_as_serial $S/m.out $S/m.err \$(echo $MANY | cut -d' ' -f1-40) $S/in/fifo \$(echo $MANY | cut -d' ' -f41-80)"
+
+# A worker that cannot write its temporary files (here: larger than the file
+# size limit allows, with SIGXFSZ ignored so that the write fails) stops, and
+# the inputs of the run it was reading are not read.
+check jobs_worker_cannot_write "{ trap '' XFSZ; ulimit -f 1000; \"$JX\" parse -j 2 --format jsonl $MANY 2> $S/w.err; echo \$? > $S/w.rc; } | cat > $S/w.out
+  test \$(cat $S/w.rc) = 2 || { echo exit \$(cat $S/w.rc); exit 1; }
+  grep -q '^jixiao: worker [12] stopped before .*: it cannot write its temporary files (File too large)' $S/w.err &&
+  test -s $S/w.out && kept_as_serial $S/w.out $S/w.err $MANY"
+
+# A worker that cannot be set up (here: too few file descriptors for its
+# temporary files) leaves its inputs to this process.
+check jobs_worker_not_started "(ulimit -n 8; exec \"$JX\" parse -j 2 --format csv $SEED $GB $S/in/missing0.txt $SEED $GB) > $S/n.out 2> $S/n.err
+  test \$? = 2 && grep -q '^jixiao: cannot set up worker 2 (Too many open files); it reads its inputs in this process' $S/n.err &&
+  \"$JX\" parse --format csv $SEED $GB $S/in/missing0.txt $SEED $GB > $S/n1.out 2> $S/n1.err; cmp $S/n.out $S/n1.out &&
+  grep -v '^jixiao: cannot set up' $S/n.err | cmp - $S/n1.err"
