@@ -2,10 +2,15 @@
 #include "each.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,17 +43,76 @@ int jx_each_table(const char *const *files, int n, const jx_table_opts *opts, co
 
 /* ---- in parallel ---- */
 
-/* Inputs go to the workers in chunks of consecutive inputs: chunk c is inputs
- * c·size to (c+1)·size - 1, and worker c mod jobs reads it. The size is about
- * an eighth of a worker's share, at most CHUNK_MAX: small enough that the
- * workers finish close together, large enough that one record per chunk
- * costs little next to its tables. */
-enum { CHUNKS_PER_WORKER = 8, CHUNK_MAX = 64 };
+/* Inputs go to the workers in chunks of consecutive inputs. A worker that is
+ * free takes the first chunk nobody has taken, so a slower worker (one that
+ * shares its processor) takes fewer. A chunk holds the inputs left divided by
+ * CHUNKS_PER_WORKER · jobs, at least one and at most CHUNK_MAX: large enough
+ * that one batch per chunk costs little next to its tables, and smaller
+ * towards the end of the list so that the workers finish close together. */
+enum { CHUNKS_PER_WORKER = 4, CHUNK_MAX = 64 };
 
-static int chunk_size(int n, int jobs)
+/* Who reads each chunk: in memory shared by the parent and the workers. */
+struct claims {
+    atomic_int next;    /* every chunk before it is taken */
+    atomic_int owner[]; /* NOBODY, a worker's index, or PARENT */
+};
+enum { NOBODY = -1, PARENT = -2 };
+
+/* The chunks of a run: chunk c is inputs start[c] to start[c + 1] - 1. */
+struct plan {
+    int n;
+    int *start;
+    struct claims *cl;
+};
+
+/* Cuts n inputs into chunks for jobs workers; -1 when out of memory. */
+static int plan_new(struct plan *p, int n, int jobs)
 {
-    int size = n / (jobs * CHUNKS_PER_WORKER);
-    return size < 1 ? 1 : size > CHUNK_MAX ? CHUNK_MAX : size;
+    p->start = malloc(((size_t)n + 1) * sizeof *p->start);
+    if (!p->start) return -1;
+    p->n = 0;
+    for (int k = 0; k < n; p->n++) {
+        p->start[p->n] = k;
+        int size = (n - k) / (jobs * CHUNKS_PER_WORKER);
+        k += size < 1 ? 1 : size > CHUNK_MAX ? CHUNK_MAX : size;
+    }
+    p->start[p->n] = n;
+    size_t bytes = sizeof *p->cl + (size_t)p->n * sizeof p->cl->owner[0];
+    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) {
+        free(p->start);
+        return -1;
+    }
+    p->cl = m;
+    atomic_init(&p->cl->next, 0);
+    for (int c = 0; c < p->n; c++) atomic_init(&p->cl->owner[c], NOBODY);
+    return 0;
+}
+
+static void plan_free(struct plan *p)
+{
+    munmap(p->cl, sizeof *p->cl + (size_t)p->n * sizeof p->cl->owner[0]);
+    free(p->start);
+}
+
+/* Takes chunk c for who; 1 when nobody had it. */
+static int take(struct plan *p, int c, int who)
+{
+    int none = NOBODY;
+    return atomic_compare_exchange_strong(&p->cl->owner[c], &none, who);
+}
+
+/* Takes the first chunk nobody has for who: its index, or -1 when every
+ * chunk is taken. The chunks taken are therefore always the first ones. */
+static int take_next(struct plan *p, int who)
+{
+    for (int c = atomic_load(&p->cl->next); c < p->n; c++) {
+        if (take(p, c, who)) {
+            atomic_store(&p->cl->next, c + 1);
+            return c;
+        }
+    }
+    return -1;
 }
 
 /* What a worker sends after each chunk: this, then count struct msg, then rec
@@ -148,6 +212,7 @@ static int read_all(int fd, void *p, size_t n)
 
 /* What a worker keeps from chunk to chunk. */
 struct wstate {
+    struct plan *plan;
     const char *const *files;
     const jx_table_opts *opts;
     const jx_each_hooks *h;
@@ -203,7 +268,7 @@ static int send_chunk(struct wstate *s, const struct batch *b)
     return write_all(s->pipe, s->recs, c.rec);
 }
 
-static void run_worker(int w, int jobs, int size, int n, struct wstate *s, int errfd)
+static void run_worker(int w, struct wstate *s, int errfd)
 {
     static char buf[1 << 16];
     setvbuf(s->out, buf, _IOFBF, sizeof buf);
@@ -212,13 +277,13 @@ static void run_worker(int w, int jobs, int size, int n, struct wstate *s, int e
     if (fseeko(s->out, 0, SEEK_SET) != 0) _exit(3);
     s->err = 0;
     s->rec = open_memstream(&s->recs, &s->nrecs);
-    s->msgs = malloc((size_t)size * sizeof *s->msgs);
+    s->msgs = malloc(CHUNK_MAX * sizeof *s->msgs);
     if (!s->rec || !s->msgs) _exit(4);
     s->m->worker(s->h->ud, s->out);
-    int status = 0;
-    for (int first = w * size; first < n && !status; first += jobs * size) {
+    int status = 0, c;
+    while (!status && (c = take_next(s->plan, w)) >= 0) {
         struct batch b;
-        read_chunk(s, first, first + size < n ? first + size : n, &b);
+        read_chunk(s, s->plan->start[c], s->plan->start[c + 1], &b);
         if (send_chunk(s, &b) < 0) status = 5;
         else if (b.io) status = 6;
     }
@@ -344,21 +409,8 @@ static int merge_chunk(struct worker *x, const struct got *g, const jx_each_hook
     return failed;
 }
 
-static void stop_workers(struct worker *wk, int jobs, int kill_them)
-{
-    for (int w = 0; w < jobs; w++) {
-        if (wk[w].pid > 0) {
-            if (kill_them) kill(wk[w].pid, SIGTERM);
-            while (waitpid(wk[w].pid, NULL, 0) < 0 && errno == EINTR) {
-            }
-        }
-        if (wk[w].pipe >= 0) close(wk[w].pipe);
-        if (wk[w].out) fclose(wk[w].out);
-        if (wk[w].err) fclose(wk[w].err);
-    }
-}
-
-/* Why worker x stopped sending, for the message. */
+/* Why worker x stopped sending, for the message: io, or how it ended (one
+ * still running is ended first: what it sends is no longer read). */
 static void why(struct worker *x, int io, char *buf, size_t cap)
 {
     if (io) {
@@ -366,17 +418,31 @@ static void why(struct worker *x, int io, char *buf, size_t cap)
         return;
     }
     int st;
-    pid_t r;
-    do r = waitpid(x->pid, &st, 0);
-    while (r < 0 && errno == EINTR);
+    pid_t r = waitpid(x->pid, &st, WNOHANG);
+    if (r == 0) {
+        kill(x->pid, SIGTERM);
+        do r = waitpid(x->pid, &st, 0);
+        while (r < 0 && errno == EINTR);
+    }
     x->pid = 0;
-    if (r < 0) snprintf(buf, cap, "it could not be waited for");
+    if (r <= 0) snprintf(buf, cap, "it could not be waited for");
     else if (WIFSIGNALED(st)) snprintf(buf, cap, "it was killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
     else snprintf(buf, cap, "it exited with status %d", WEXITSTATUS(st));
 }
 
-/* Closes the temporary files of a worker that did not start, so that the
- * inputs read in this process have the descriptors. */
+/* The parent's view of a run. */
+struct par {
+    struct worker *wk;
+    struct pollfd *fds; /* one per worker */
+    int jobs, started;
+    int alive;          /* workers started and not known to have stopped */
+    int stand_in;       /* some workers did not start: this process takes chunks in their place */
+    int mine;           /* a chunk this process took ahead of its turn, or -1 */
+    struct plan *plan;
+    const char *const *files;
+};
+
+/* Closes the temporary files of a worker that did not start. */
 static void drop_files(struct worker *x)
 {
     if (x->out) fclose(x->out);
@@ -386,43 +452,124 @@ static void drop_files(struct worker *x)
 
 /* Forks the workers; returns how many started (those after the first that
  * could not be set up or started are not tried). */
-static int start_workers(struct worker *wk, int jobs, int size, int n, struct wstate *s)
+static int start_workers(struct par *p, struct wstate *s)
 {
     int started = 0;
-    for (int w = 0; w < jobs; w++) {
-        int p[2];
-        wk[w].out = tmpfile();
-        wk[w].err = tmpfile();
-        if (!wk[w].out || !wk[w].err || pipe(p) < 0) {
+    for (int w = 0; w < p->jobs; w++) {
+        struct worker *x = &p->wk[w];
+        int fd[2];
+        x->out = tmpfile();
+        x->err = tmpfile();
+        if (!x->out || !x->err || pipe(fd) < 0) {
             fprintf(stderr, "jixiao: cannot set up worker %d (%s); it reads its inputs in this process\n", w + 1,
                     strerror(errno));
-            drop_files(&wk[w]);
+            drop_files(x);
             break;
         }
+        fcntl(fd[0], F_SETPIPE_SZ, 1 << 20); /* room for batches sent ahead; the default when refused */
         pid_t pid = fork();
         if (pid < 0) {
             fprintf(stderr, "jixiao: cannot start worker %d (%s); it reads its inputs in this process\n", w + 1,
                     strerror(errno));
-            close(p[0]), close(p[1]);
-            drop_files(&wk[w]);
+            close(fd[0]), close(fd[1]);
+            drop_files(x);
             break;
         }
         if (pid == 0) {
-            close(p[0]);
-            for (int v = 0; v < w; v++) close(wk[v].pipe);
+            close(fd[0]);
+            for (int v = 0; v < w; v++) close(p->wk[v].pipe);
             signal(SIGPIPE, SIG_DFL);
-            s->out = wk[w].out;
-            s->pipe = p[1];
-            int errfd = fileno(wk[w].err);
-            free(wk); /* the parent's; the worker needs only its own files */
-            run_worker(w, jobs, size, n, s, errfd);
+            s->out = x->out;
+            s->pipe = fd[1];
+            int errfd = fileno(x->err);
+            free(p->wk), free(p->fds); /* the parent's; the worker needs only its own files */
+            run_worker(w, s, errfd);
         }
-        close(p[1]);
-        wk[w].pid = pid;
-        wk[w].pipe = p[0];
+        close(fd[1]);
+        x->pid = pid;
+        x->pipe = fd[0];
         started++;
     }
     return started;
+}
+
+/* Waits a little for chunk c to be taken, noting the workers that exited
+ * meanwhile (their pipes hang up): they take no more chunks. While c is not
+ * taken no later chunk is either, so such a worker has no batch left to
+ * send. When the last one goes, c and the chunks after it are not read, and
+ * the message says why. */
+static void await_taken(struct par *p, int c)
+{
+    for (int w = 0; w < p->started; w++)
+        p->fds[w] = (struct pollfd){.fd = p->wk[w].dead ? -1 : p->wk[w].pipe, .events = POLLIN};
+    if (poll(p->fds, (nfds_t)p->started, 10) <= 0 || atomic_load(&p->plan->cl->owner[c]) != NOBODY) return;
+    for (int w = 0; w < p->started; w++) {
+        short ev = p->fds[w].revents;
+        if (p->fds[w].fd < 0 || !(ev & POLLHUP)) continue;
+        char because[128];
+        why(&p->wk[w], 0, because, sizeof because);
+        p->wk[w].dead = 1;
+        if (--p->alive == 0 && !p->stand_in)
+            fprintf(stderr, "jixiao: worker %d stopped before %s: %s\n", w + 1, p->files[p->plan->start[c]], because);
+    }
+}
+
+/* Who reads chunk c: a worker's index, PARENT, or NOBODY when no worker is
+ * left to read it. */
+static int owner_of(struct par *p, int c)
+{
+    for (int spins = 0;; spins++) {
+        int o = atomic_load(&p->plan->cl->owner[c]);
+        if (o != NOBODY) return o;
+        if (p->stand_in && take(p->plan, c, PARENT)) return PARENT;
+        if (p->alive == 0) return NOBODY;
+        if (spins < 64) sched_yield(); /* a worker that has just sent a batch takes its next chunk at once */
+        else await_taken(p, c);
+    }
+}
+
+/* Takes chunk c from its worker and merges it; returns the inputs that
+ * failed, counting those of a chunk that was lost as the worker stopped. */
+static int from_worker(struct par *p, int c, struct worker *x, struct got *g, const jx_each_hooks *h,
+                       const jx_each_merge *m)
+{
+    int first = p->plan->start[c], end = p->plan->start[c + 1];
+    /* in place of a worker that did not start: a chunk to read while this one is on its way */
+    if (p->stand_in && p->mine < 0) p->mine = take_next(p->plan, PARENT);
+    int whole = !x->dead && receive(x, first, end, g);
+    if (whole && !g->b.io) return merge_chunk(x, g, h, m);
+    if (!x->dead) {
+        char because[128];
+        why(x, whole ? g->b.io : 0, because, sizeof because);
+        fprintf(stderr, "jixiao: worker %d stopped before %s: %s\n", (int)(x - p->wk) + 1, p->files[first], because);
+        x->dead = 1;
+        p->alive--;
+    }
+    return -1;
+}
+
+/* The inputs of a chunk nobody read: failed, as ones that cannot be opened. */
+static int not_read(struct par *p, int c, const char *because, const jx_each_hooks *h)
+{
+    for (int k = p->plan->start[c]; k < p->plan->start[c + 1]; k++) {
+        jx_err err = {0};
+        jx_err_set(&err, JX_EIO, "%s: not read: %s (see above); run again", p->files[k], because);
+        if (h->fail) h->fail(h->ud, p->files[k], &err);
+    }
+    return p->plan->start[c + 1] - p->plan->start[c];
+}
+
+static void stop_workers(struct worker *wk, int jobs, int kill_them)
+{
+    for (int w = 0; w < jobs; w++) {
+        if (wk[w].pid > 0) {
+            if (kill_them) kill(wk[w].pid, SIGTERM);
+            while (waitpid(wk[w].pid, NULL, 0) < 0 && errno == EINTR) {
+            }
+        }
+        if (wk[w].pipe >= 0) close(wk[w].pipe);
+        drop_files(&wk[w]);
+    }
 }
 
 int jx_each_table_jobs(const char *const *files, int n, int jobs, const jx_table_opts *opts, const jx_each_hooks *h,
@@ -430,51 +577,38 @@ int jx_each_table_jobs(const char *const *files, int n, int jobs, const jx_table
 {
     if (jobs > n) jobs = n;
     if (jobs <= 1) return jx_each_table(files, n, opts, h);
-    struct worker *wk = calloc((size_t)jobs, sizeof *wk);
-    if (!wk) {
+    struct plan plan;
+    struct par p = {.wk = calloc((size_t)jobs, sizeof *p.wk), .fds = calloc((size_t)jobs, sizeof *p.fds),
+                    .jobs = jobs, .mine = -1, .plan = &plan, .files = files};
+    if (!p.wk || !p.fds || plan_new(&plan, n, jobs) < 0) {
+        free(p.wk), free(p.fds);
         fprintf(stderr, "jixiao: out of memory; reading the inputs one at a time\n");
         return jx_each_table(files, n, opts, h);
     }
-    for (int w = 0; w < jobs; w++) wk[w].pipe = -1;
+    for (int w = 0; w < jobs; w++) p.wk[w].pipe = -1;
     fflush(NULL); /* nothing buffered may be written twice */
-    int size = chunk_size(n, jobs);
-    struct wstate s = {files, opts, h, m, NULL, NULL, NULL, 0, NULL, 0, -1};
-    int started = start_workers(wk, jobs, size, n, &s);
-    if (started == 0) {
-        stop_workers(wk, jobs, 0);
-        free(wk);
-        return jx_each_table(files, n, opts, h);
-    }
+    struct wstate s = {.plan = &plan, .files = files, .opts = opts, .h = h, .m = m, .pipe = -1};
+    p.started = p.alive = start_workers(&p, &s);
+    p.stand_in = p.started < jobs; /* with none started, this process reads every chunk */
     int failed = 0, broken = 0;
     struct got g = {0};
-    for (int first = 0, c = 0; first < n; first += size, c++) {
-        int end = first + size < n ? first + size : n;
-        struct worker *x = &wk[c % jobs];
-        if (c % jobs >= started) { /* this worker never started: read its inputs here */
-            for (int k = first; k < end; k++) failed += each_one(files[k], opts, h);
+    for (int c = 0; c < plan.n; c++) {
+        int o = owner_of(&p, c), r;
+        if (o == PARENT) { /* read here, in place of a worker that did not start */
+            for (int k = plan.start[c]; k < plan.start[c + 1]; k++) failed += each_one(files[k], opts, h);
+            if (p.mine == c) p.mine = -1;
             continue;
         }
-        int whole = !x->dead && receive(x, first, end, &g);
-        if (whole && !g.b.io) {
-            failed += merge_chunk(x, &g, h, m);
+        if (o >= 0 && (r = from_worker(&p, c, &p.wk[o], &g, h, m)) >= 0) {
+            failed += r;
             continue;
         }
-        if (!x->dead) {
-            char because[128];
-            why(x, whole ? g.b.io : 0, because, sizeof because);
-            fprintf(stderr, "jixiao: worker %d stopped before %s: %s\n", c % jobs + 1, files[first], because);
-            x->dead = broken = 1;
-        }
-        /* the inputs of a dead worker: failed, as ones that cannot be opened */
-        for (int k = first; k < end; k++) {
-            jx_err err = {0};
-            jx_err_set(&err, JX_EIO, "%s: not read: the worker reading it stopped (see above); run again", files[k]);
-            if (h->fail) h->fail(h->ud, files[k], &err);
-            failed++;
-        }
+        failed += not_read(&p, c, o >= 0 ? "the worker reading it stopped" : "the workers stopped", h);
+        broken = 1;
     }
     free(g.msgs.p), free(g.recs.p), free(g.out.p), free(g.err.p);
-    stop_workers(wk, jobs, broken);
-    free(wk);
+    stop_workers(p.wk, jobs, broken);
+    plan_free(&plan);
+    free(p.wk), free(p.fds);
     return failed;
 }
