@@ -26,14 +26,17 @@ typedef struct {
 int jx_each_table(const char *const *files, int n, const jx_table_opts *opts, const jx_each_hooks *h);
 
 /* ---- in parallel ----
- * jx_each_table_jobs forks `jobs` worker processes; worker w reads inputs w,
- * w + jobs, w + 2·jobs, … through the same hooks, its output going to a
- * temporary file and its standard error to another. After each input it
- * sends the parent a record: where that input's output and messages lie, and
- * what the command's merge step needs (counts, file lists). The parent takes
- * the records in input order, copies each input's messages to its standard
- * error and hands its output to merge. Output and messages are therefore
- * byte for byte those of the serial loop, whatever the timing. */
+ * jx_each_table_jobs forks `jobs` worker processes and cuts the inputs into
+ * chunks of consecutive inputs (at most 64, fewer towards the end). A worker
+ * that is free takes the first chunk nobody has taken and reads its inputs
+ * through the same hooks, its output going to a temporary file and its
+ * standard error to another. After each chunk it sends the parent one batch:
+ * for each input, where its output and messages lie and what the command's
+ * merge step needs (counts, file lists). The parent takes the chunks in
+ * input order, and for each input copies its messages to its standard error
+ * and hands its output to merge. Output and messages are therefore byte for
+ * byte those of the serial loop, whatever the timing and whichever worker
+ * read what. */
 
 typedef struct jx_each_unit jx_each_unit;
 
@@ -55,8 +58,10 @@ typedef struct {
 
 /* As jx_each_table, with jobs workers (fewer when there are fewer inputs;
  * jobs <= 1 or one input runs the serial loop). A worker that dies or cannot
- * write its temporary files is reported, and its inputs from that point on
- * count as failed. */
+ * write its temporary files is reported, and the inputs of the chunk it was
+ * reading count as failed; the other workers read the rest, and when none is
+ * left the inputs nobody took count as failed too. When a worker cannot be
+ * started, this process takes chunks in its place and reads them itself. */
 int jx_each_table_jobs(const char *const *files, int n, int jobs, const jx_table_opts *opts, const jx_each_hooks *h,
                        const jx_each_merge *m);
 
