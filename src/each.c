@@ -466,7 +466,7 @@ static int start_workers(struct par *p, struct wstate *s)
             drop_files(x);
             break;
         }
-        fcntl(fd[0], F_SETPIPE_SZ, 1 << 20); /* room for batches sent ahead; the default when refused */
+        fcntl(fd[0], F_SETPIPE_SZ, 1 << 18); /* room for batches sent ahead; the default when refused */
         pid_t pid = fork();
         if (pid < 0) {
             fprintf(stderr, "jixiao: cannot start worker %d (%s); it reads its inputs in this process\n", w + 1,
