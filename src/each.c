@@ -2,6 +2,7 @@
 #include "each.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -9,7 +10,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/wait.h>
@@ -227,10 +227,10 @@ struct wstate {
 };
 
 /* Reads inputs first to end - 1 into b and s->msgs, stopping early when the
- * temporary files cannot be written (b->io: the chunk is lost). Standard error is unbuffered,
- * so its file position is where an input's messages end; the output's is
- * known to its stream (ftello makes no system call) and reaches the file at
- * the end of the chunk. */
+ * temporary files cannot be written (b->io: the chunk is lost). Standard
+ * error is unbuffered, so its file position is where an input's messages
+ * end; the output's is known to its stream (ftello makes no system call) and
+ * reaches the file at the end of the chunk. */
 static void read_chunk(struct wstate *s, int first, int end, struct batch *b)
 {
     *b = (struct batch){.first = first};
