@@ -177,6 +177,16 @@ static void map_column(jx_column *col, int has_adjusted)
     if (has(top, W_SEQ)) { col->field = JX_F_SEQ; return; }
 }
 
+/* Whether a path's top label names an adjusted budget (not the initial one):
+ * the layout then has both, and 年初预算 is the initial budget. */
+static int top_adjusted(const char *path)
+{
+    char lab[256];
+    const char *sep = strstr(path, " / ");
+    jx_fold(path, sep ? (size_t)(sep - path) : strlen(path), lab, sizeof lab);
+    return has(lab, W_ADJUSTED) && !has(lab, W_INITIAL);
+}
+
 /* Mappings already made, by path: one layout comes back file after file, and
  * a column's mapping depends only on its path (and on whether the layout has
  * an adjusted budget). Open addressing; once 3/4 full, new paths are mapped
@@ -200,10 +210,7 @@ static struct memo *memo_of(const char *path)
         if (m->path) continue;
         if (memo_n >= MEMO_SIZE / 4 * 3 || !(m->path = strdup(path))) return NULL;
         memo_n++;
-        char lab[256];
-        const char *sep = strstr(path, " / ");
-        jx_fold(path, sep ? (size_t)(sep - path) : strlen(path), lab, sizeof lab);
-        m->top_adjusted = has(lab, W_ADJUSTED) && !has(lab, W_INITIAL);
+        m->top_adjusted = (uint8_t)top_adjusted(path);
         return m;
     }
 }
@@ -232,15 +239,7 @@ int jx_schema_map(jx_doc *doc, jx_err *err)
     for (int c = 0; c < doc->ncols; c++) {
         struct memo *m = memo_of(doc->cols[c].path);
         if (ms) ms[c] = m;
-        if (m) {
-            has_adjusted |= m->top_adjusted;
-            continue;
-        }
-        char lab[256];
-        const char *sep = strstr(doc->cols[c].path, " / ");
-        jx_fold(doc->cols[c].path, sep ? (size_t)(sep - doc->cols[c].path) : strlen(doc->cols[c].path), lab,
-                sizeof lab);
-        if (has(lab, W_ADJUSTED) && !has(lab, W_INITIAL)) has_adjusted = 1;
+        has_adjusted |= m ? m->top_adjusted : top_adjusted(doc->cols[c].path);
     }
     for (int f = 0; f < JX_F_COUNT; f++) doc->fieldcol[f] = -1;
     free(doc->inds);
