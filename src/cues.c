@@ -91,8 +91,7 @@ static int day_date_at(const unsigned char *base, size_t i, size_t n)
     return d >= 1 && d <= 2 && j + 3 <= n && (memcmp(base + j, "日", 3) == 0 || memcmp(base + j, "号", 3) == 0);
 }
 
-/* The cell's shape: see jx_cues_shape. */
-static struct jx_cues shape(const jx_cell *c)
+struct jx_cues jx_cues_shape(const jx_cell *c)
 {
     struct jx_cues f = {0};
     const unsigned char *s = (const unsigned char *)c->s;
@@ -116,11 +115,9 @@ static struct jx_cues shape(const jx_cell *c)
     return f;
 }
 
-struct jx_cues jx_cues_shape(const jx_cell *c) { return shape(c); }
-
 struct jx_cues jx_cues_of(const jx_cell *c)
 {
-    struct jx_cues f = shape(c);
+    struct jx_cues f = jx_cues_shape(c);
     if (f.empty) return f;
     const unsigned char *s = (const unsigned char *)c->s;
     size_t n = c->len, i;
