@@ -44,7 +44,7 @@ void jx_l_push_column(lua_State *L, const jx_doc *d, const jx_project *p, int c)
 {
     const jx_cell *cell = p->col[c];
     jx_dec v;
-    if (jx_l_is_money(d->cols[c].field) && jx_dec_parse(cell->s, cell->len, &v) == 1) jx_l_pushdec(L, v);
+    if (jx_l_is_money(d->cols[c].field) && jx_project_col_amount(p, c, &v) == 1) jx_l_pushdec(L, v);
     else jx_l_push_text(L, cell);
 }
 
