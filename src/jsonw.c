@@ -18,25 +18,29 @@ static const unsigned char must_escape[256] = {
     ['"'] = 1, ['\\'] = 1,
 };
 
+#if defined(__SSE2__)
+/* One bit per byte of v that must be escaped: '"', '\\' or a byte <= 0x1f. */
+static inline unsigned escape_mask(__m128i v)
+{
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                               _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v)); /* v <= 0x1f, unsigned */
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
 /* Where the first byte needing an escape is in s[i, n), or n. */
 static inline size_t plain_run(const char *s, size_t i, size_t n)
 {
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
     while (i + 16 <= n) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                   _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v)); /* v <= 0x1f, unsigned */
-        int mask = _mm_movemask_epi8(hit);
-        if (mask) return i + (size_t)__builtin_ctz((unsigned)mask);
+        unsigned mask = escape_mask(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+        if (mask) return i + (size_t)__builtin_ctz(mask);
         i += 16;
     }
     if (i < n && n >= 16) { /* the last 16 bytes, overlapping what was seen */
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                   _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit) >> (16 - (n - i)); /* bytes from i on */
-        return mask ? i + (size_t)__builtin_ctz(mask) : n;
+        unsigned mask = escape_mask(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16))) >> (16 - (n - i));
+        return mask ? i + (size_t)__builtin_ctz(mask) : n; /* bytes from i on */
     }
 #endif
     while (i < n && !must_escape[(unsigned char)s[i]]) i++;
@@ -69,16 +73,20 @@ static void indent(jx_jsonw *w)
     jx_put(w->f, spaces, indent_len(w));
 }
 
+/* Writes the indent at o, which has SEP_ROOM bytes free: a fixed 72-byte copy. */
+static inline char *indent_at(const jx_jsonw *w, char *o)
+{
+    memcpy(o, spaces, 72);
+    return o + indent_len(w);
+}
+
 /* Writes sep's comma and indent at o, which has SEP_ROOM bytes free. */
 static inline char *sep_at(jx_jsonw *w, char *o)
 {
     if (w->depth > 0) {
         *o = ',';
         o += !w->first[w->depth];
-        if (w->pretty) {
-            memcpy(o, spaces, 72);
-            o += indent_len(w);
-        }
+        if (w->pretty) o = indent_at(w, o);
     }
     w->first[w->depth] = 0;
     return o;
@@ -118,10 +126,7 @@ static void close_(jx_jsonw *w, int c)
     if (w->depth > 0) w->depth--;
     char *o = jx_room(w->f, SEP_ROOM);
     if (o) {
-        if (!empty && w->pretty) {
-            memcpy(o, spaces, 72);
-            o += indent_len(w);
-        }
+        if (!empty && w->pretty) o = indent_at(w, o);
         *o++ = (char)c;
         jx_done(w->f, o);
         return;
@@ -158,13 +163,10 @@ static char *escape_to(char *o, const char *s, size_t n)
 {
     size_t i = 0;
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
     while (i + 16 <= n) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
         _mm_storeu_si128((__m128i *)(void *)o, v);
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                   _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        unsigned mask = escape_mask(v);
         if (!mask) {
             i += 16, o += 16;
             continue;
